@@ -1,0 +1,100 @@
+package io.lather.optimizer.linalg;
+
+import io.lather.optimizer.config.EigendecompositionConfig;
+import io.lather.optimizer.config.RankDeficiencyConfig;
+import java.util.Arrays;
+import java.util.Comparator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The eigendecomposition wrapper of ALGORITHMS.md §6.4–§6.5, in float64: optional ε-ridge, the adaptive
+ * criterion against the warm-start basis, and either a full eigh or the warm-started QR algorithm.
+ */
+public final class Eigendecompositions {
+    private Eigendecompositions() {}
+
+    /**
+     * @param a symmetric float64 matrix (the bias-corrected, possibly trace-scaled factor)
+     * @param epsilon ridge added first when the rank-deficiency config is a perturbation applied before
+     * @param config eigh or QR
+     * @param warmStart previous eigenvectors (float64 n×n; required by QR and by a non-zero tolerance)
+     * @param solver eigensolver for eigh
+     */
+    public static EigendecompositionResult compute(INDArray a, double epsilon, EigendecompositionConfig config,
+            INDArray warmStart, SymmetricEigensolver solver) {
+        INDArray ar = ridge(a, epsilon, config.rankDeficiency());
+        if (config instanceof EigendecompositionConfig.Eigh eigh) {
+            if (eigh.tolerance() != 0.0) {
+                requireWarmStart(warmStart, "a non-zero adaptive tolerance");
+                INDArray b = Tensors.congruence(warmStart, ar);
+                if (AdaptiveCriterion.isMet(b, eigh.tolerance())) {
+                    return new EigendecompositionResult(Nd4j.diag(b).dup(), warmStart, false, 0);
+                }
+            }
+            Eigenpairs e = solver.eigh(ar, eigh.retryWithAlternativeSolver());
+            return new EigendecompositionResult(e.eigenvalues(), e.eigenvectors(), true, 0);
+        }
+        EigendecompositionConfig.Qr qr = (EigendecompositionConfig.Qr) config;
+        requireWarmStart(warmStart, "the QR algorithm");
+        return qrAlgorithm(ar, warmStart, qr.maxIterations(), qr.tolerance());
+    }
+
+    /** A + εI when perturbing before the computation, otherwise A (float64 copy either way). */
+    public static INDArray ridge(INDArray a, double epsilon, RankDeficiencyConfig rank) {
+        INDArray ar = a.castTo(DataType.DOUBLE).dup('c');
+        if (epsilon != 0.0 && rank instanceof RankDeficiencyConfig.Perturbation p && p.perturbBeforeComputation()) {
+            int n = Tensors.squareSize(ar);
+            for (int i = 0; i < n; i++) {
+                ar.putScalar(i, i, ar.getDouble(i, i) + epsilon);
+            }
+        }
+        return ar;
+    }
+
+    /**
+     * Warm-started QR algorithm: B ← VᵀAV; while it &lt; I and the criterion fails, (Q_k, R_k) = qr(B),
+     * B ← R_k Q_k, V ← V Q_k; finally sort diag(B) ascending (stable) and permute V's columns likewise.
+     * One QR step on VᵀAV is one step of orthogonal iteration on A started at V.
+     */
+    public static EigendecompositionResult qrAlgorithm(INDArray a, INDArray v0, int maxIterations, double tolerance) {
+        int n = Tensors.squareSize(a);
+        INDArray v = v0.castTo(DataType.DOUBLE);
+        INDArray b = Tensors.congruence(v, a);
+        int it = 0;
+        while (it < maxIterations && !AdaptiveCriterion.isMet(b, tolerance)) {
+            double[] qk = Tensors.toRowMajor(b);
+            double[] rk = new double[n * n];
+            int info = Lapack.qr(qk, n, rk);
+            if (info != 0) {
+                throw new MatrixFunctionFailure("LAPACK QR factorisation failed on a " + n + "x" + n + " matrix (info = " + info + ")");
+            }
+            INDArray q = Tensors.fromRowMajor(qk, n, n);
+            INDArray r = Tensors.fromRowMajor(rk, n, n);
+            b = r.mmul(q);
+            v = v.mmul(q);
+            it++;
+        }
+        double[] diag = Nd4j.diag(b).dup().toDoubleVector();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> diag[i])); // Arrays.sort on objects is stable
+        double[] sorted = new double[n];
+        INDArray vs = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n, n}, 'c');
+        for (int j = 0; j < n; j++) {
+            sorted[j] = diag[order[j]];
+            vs.putColumn(j, v.getColumn(order[j]));
+        }
+        boolean recomputed = it > 0;
+        return new EigendecompositionResult(Nd4j.createFromArray(sorted), vs, recomputed, it);
+    }
+
+    private static void requireWarmStart(INDArray warmStart, String what) {
+        if (warmStart == null) {
+            throw new IllegalArgumentException(what + " needs the previous eigenvectors as a warm start");
+        }
+    }
+}

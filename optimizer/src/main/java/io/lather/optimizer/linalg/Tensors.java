@@ -1,0 +1,173 @@
+package io.lather.optimizer.linalg;
+
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Tensor helpers for Shampoo on ND4J: mode products, outer products along a mode, and conversions.
+ *
+ * <p>Mode products follow the reference's contraction scheme (ALGORITHMS.md §0.1): for every mode in turn,
+ * the tensor (d_0, …, d_{k−1}) is viewed as a d_0 × rest matrix X and replaced by Xᵀ·M (or Xᵀ·Mᵀ), which
+ * moves the contracted mode to the back; an unselected mode is moved to the back unchanged. After k steps the
+ * original mode order is restored. Every step is one GEMM on a contiguous array, so no permuted copies are
+ * made for selected modes.
+ */
+public final class Tensors {
+    private Tensors() {}
+
+    /**
+     * Applies per-mode matrices: X ⋆_i M_i for every selected mode i in increasing order (M_i taken from
+     * {@code matrices} in order), i.e. Σ_a X[…a…]·M[a, b] (or M[b, a] when {@code transposeMatrices}).
+     * For a matrix X with both modes selected this is M_0ᵀ X M_1 (or M_0 X M_1ᵀ).
+     *
+     * @param x tensor of any order; cast to the matrices' data type
+     * @param selected which modes to contract (length = order of x)
+     * @param matrices one square matrix per selected mode, all of the same data type
+     * @param transposeMatrices contract with the matrices' second index instead of the first
+     * @return a new c-ordered tensor of x's shape in the matrices' data type
+     */
+    public static INDArray contractModes(INDArray x, boolean[] selected, List<INDArray> matrices, boolean transposeMatrices) {
+        int k = x.rank();
+        if (k == 0 || matrices.isEmpty()) {
+            return x.dup('c');
+        }
+        DataType type = matrices.get(0).dataType();
+        INDArray cur = contiguous(x.castTo(type));
+        long[] shape = cur.shape().clone();
+        int next = 0;
+        for (int mode = 0; mode < k; mode++) {
+            long d0 = shape[0];
+            long rest = cur.length() / Math.max(d0, 1);
+            INDArray x2d = cur.reshape(d0, rest);
+            long[] newShape = new long[k];
+            System.arraycopy(shape, 1, newShape, 0, k - 1);
+            if (selected[mode]) {
+                INDArray m = matrices.get(next++);
+                newShape[k - 1] = transposeMatrices ? m.size(0) : m.size(1);
+                INDArray out = Nd4j.createUninitialized(type, new long[] {rest, newShape[k - 1]}, 'c');
+                Nd4j.gemm(x2d, m, out, true, transposeMatrices, 1.0, 0.0);
+                cur = out.reshape(newShape);
+            } else {
+                newShape[k - 1] = d0;
+                cur = x2d.transpose().dup('c').reshape(newShape);
+            }
+            shape = newShape;
+        }
+        return cur;
+    }
+
+    /**
+     * The outer product along mode i, C_i(X) = unfold_i(X)·unfold_i(X)ᵀ (d_i × d_i, symmetric PSD).
+     * For a matrix G: mode 0 gives G Gᵀ, mode 1 gives Gᵀ G; for a vector g: g gᵀ.
+     */
+    public static INDArray outerProduct(INDArray x, int mode) {
+        INDArray c = contiguous(x);
+        long d = c.size(mode);
+        long rest = c.length() / Math.max(d, 1);
+        INDArray out = Nd4j.createUninitialized(c.dataType(), new long[] {d, d}, 'c');
+        if (mode == 0) {
+            INDArray u = c.reshape(d, rest);
+            Nd4j.gemm(u, u, out, false, true, 1.0, 0.0);
+        } else if (mode == c.rank() - 1) {
+            INDArray u = c.reshape(rest, d);
+            Nd4j.gemm(u, u, out, true, false, 1.0, 0.0);
+        } else {
+            int[] perm = new int[c.rank()];
+            perm[0] = mode;
+            for (int i = 0, j = 1; i < c.rank(); i++) {
+                if (i != mode) {
+                    perm[j++] = i;
+                }
+            }
+            INDArray u = c.permute(perm).dup('c').reshape(d, rest);
+            Nd4j.gemm(u, u, out, false, true, 1.0, 0.0);
+        }
+        return out;
+    }
+
+    /** A c-contiguous array with x's values (x itself when it already is one). */
+    public static INDArray contiguous(INDArray x) {
+        if (isRowMajorContiguous(x)) {
+            return x;
+        }
+        return x.dup('c');
+    }
+
+    /** Whether x's elements are laid out densely in row-major order (so any reshape of it is a view). */
+    public static boolean isRowMajorContiguous(INDArray x) {
+        long[] shape = x.shape();
+        long[] stride = x.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** The entries of x in row-major order as a fresh float64 array. */
+    public static double[] toRowMajor(INDArray x) {
+        return x.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    }
+
+    /** A float64 c-ordered array from row-major data. */
+    public static INDArray fromRowMajor(double[] data, long... shape) {
+        return Nd4j.createFromArray(data).reshape(shape);
+    }
+
+    /** Q·diag(v)·Qᵀ for a square Q (columns = eigenvectors) and a vector v, in Q's data type. */
+    public static INDArray reconstruct(INDArray q, INDArray v) {
+        INDArray scaled = q.mulRowVector(v.castTo(q.dataType()));
+        INDArray out = Nd4j.createUninitialized(q.dataType(), q.shape(), 'c');
+        Nd4j.gemm(scaled, q, out, false, true, 1.0, 0.0);
+        return out;
+    }
+
+    /** Qᵀ·A·Q. */
+    public static INDArray congruence(INDArray q, INDArray a) {
+        INDArray aq = a.mmul(q);
+        INDArray out = Nd4j.createUninitialized(q.dataType(), new long[] {q.size(1), q.size(1)}, 'c');
+        Nd4j.gemm(q, aq, out, true, false, 1.0, 0.0);
+        return out;
+    }
+
+    /** Number of rows of a square 2-D array; rejects anything else. */
+    public static int squareSize(INDArray a) {
+        if (a.rank() != 2 || a.size(0) != a.size(1)) {
+            throw new IllegalArgumentException("expected a square matrix, got shape " + java.util.Arrays.toString(a.shape()));
+        }
+        return (int) a.size(0);
+    }
+
+    /** True when every entry is finite. */
+    public static boolean allFinite(INDArray x) {
+        if (x.isEmpty()) {
+            return true;
+        }
+        double s = x.sumNumber().doubleValue();
+        if (Double.isFinite(s)) {
+            return true;
+        }
+        // A finite sum can hide nothing; a non-finite one may be an overflow of finite entries, so look closer.
+        double[] v = toRowMajor(x);
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** torch.lerp semantics: a + w(b − a) for w &lt; 0.5, b − (b − a)(1 − w) otherwise; in place on {@code a}. */
+    public static INDArray lerpInPlace(INDArray a, INDArray b, double w) {
+        INDArray diff = b.sub(a);
+        if (w < 0.5) {
+            return a.addi(diff.muli(w));
+        }
+        return a.assign(b.sub(diff.muli(1.0 - w)));
+    }
+}

@@ -1,0 +1,44 @@
+package io.lather.optimizer.shampoo;
+
+import io.lather.optimizer.blocking.BlockSpec;
+import io.lather.optimizer.blocking.ParameterBlocking;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Everything the Distributed-Shampoo step keeps for one block (ALGORITHMS.md §3.1, §8.1). */
+final class BlockState {
+    final ParameterBlocking parameter;
+    final BlockSpec spec;
+    /** β1 EMA of gradients (null when β1 = 0). */
+    INDArray filteredGrad;
+    /** Classic momentum buffer (null unless configured). */
+    INDArray momentumBuffer;
+    /** GPA / Schedule-Free z sequence (null unless configured). */
+    INDArray weightBuffer;
+    /** Second moment of the diagonal main preconditioner or of the grafting method (null for SGD / none). */
+    INDArray diagonal;
+    /** Shampoo state (null when the main preconditioner is diagonal). */
+    ShampooBlock shampoo;
+
+    BlockState(ParameterBlocking parameter, BlockSpec spec) {
+        this.parameter = parameter;
+        this.spec = spec;
+    }
+
+    void visitState(StateVisitor v) {
+        if (filteredGrad != null) {
+            v.tensor("filtered_grad", filteredGrad);
+        }
+        if (momentumBuffer != null) {
+            v.tensor("momentum_buffer", momentumBuffer);
+        }
+        if (weightBuffer != null) {
+            v.tensor("weight_buffer", weightBuffer);
+        }
+        if (diagonal != null) {
+            v.tensor("adagrad", diagonal);
+        }
+        if (shampoo != null) {
+            shampoo.visitState(v);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.lather.optimizer.shampoo;
+
+import io.lather.optimizer.blocking.BlockId;
+import io.lather.optimizer.config.EigenvalueCorrectedShampooConfig;
+import io.lather.optimizer.linalg.EigendecompositionResult;
+import io.lather.optimizer.linalg.Eigendecompositions;
+import io.lather.optimizer.linalg.Tensors;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Eigenvalue-corrected Shampoo — EShampoo (eigh) and SOAP (QR) — (ALGORITHMS.md §5.6). Per block: factors,
+ * eigenvectors Q_j (initially I) and the corrected eigenvalues E of the block's shape (initially 0).
+ * <pre>
+ *   after the amortized computation:  R = rot(G) with the current Q;  E ← β2·E + w·R⊙R
+ *   direction:                         unrot( rot(H) / ((E/bc2)^(1/r) + ε) )
+ * </pre>
+ * E is reused positionally when Q changes (reference behaviour). With Q = I this is exactly Adam.
+ */
+final class EigenvalueCorrectedBlock extends ShampooBlock {
+    private final EigenvalueCorrectedShampooConfig config;
+    private final double root;
+    private final INDArray[] eigenvectors;
+    private final INDArray corrected;
+
+    EigenvalueCorrectedBlock(BlockId id, long[] shape, boolean[] selected, EigenvalueCorrectedShampooConfig config) {
+        super(id, shape, selected, config.statistics());
+        this.config = config;
+        this.root = config.root(shape.length);
+        DataType vt = config.eigenvectorPrecision().dataType();
+        this.eigenvectors = new INDArray[modes.length];
+        for (int j = 0; j < modes.length; j++) {
+            eigenvectors[j] = identity(dim(j), vt);
+        }
+        this.corrected = Nd4j.zeros(config.correctedEigenvaluePrecision().dataType(), shape);
+    }
+
+    @Override
+    void computeFactor(int j, INDArray a, StepContext ctx) {
+        EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
+                eigenvectors[j].castTo(DataType.DOUBLE), ctx.solver());
+        eigenvectors[j] = requireFinite(r.eigenvectors(), j, ctx, "eigenvectors").castTo(eigenvectors[j].dataType());
+        if (r.recomputed()) {
+            ctx.counters().computed++;
+        } else {
+            ctx.counters().skipped++;
+        }
+    }
+
+    private INDArray rotate(INDArray x, boolean back) {
+        List<INDArray> q = Arrays.asList(eigenvectors);
+        if (q.isEmpty()) {
+            return x.castTo(corrected.dataType()).dup();
+        }
+        return Tensors.contractModes(x, selected, q, back);
+    }
+
+    @Override
+    void afterAmortized(INDArray g, StepContext ctx) {
+        INDArray r = rotate(g, false).castTo(corrected.dataType());
+        if (ctx.beta2() != 1.0) {
+            corrected.muli(ctx.beta2());
+        }
+        corrected.addi(r.muli(r).muli(ctx.weight()));
+    }
+
+    @Override
+    INDArray precondition(INDArray h, StepContext ctx) {
+        INDArray r = rotate(h, false);
+        INDArray e = corrected.div(ctx.biasCorrection());
+        INDArray denom = (root == 2.0 ? Transforms.sqrt(e, false) : Transforms.pow(e, 1.0 / root, false)).addi(ctx.epsilon());
+        r = r.divi(denom.castTo(r.dataType()));
+        return rotate(r, true).castTo(h.dataType());
+    }
+
+    @Override
+    void visitState(StateVisitor v) {
+        super.visitState(v);
+        for (int j = 0; j < modes.length; j++) {
+            v.tensor("shampoo.factor_matrices_eigenvectors." + j, eigenvectors[j]);
+        }
+        v.tensor("shampoo.corrected_eigenvalues", corrected);
+    }
+}

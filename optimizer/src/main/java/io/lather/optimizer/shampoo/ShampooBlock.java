@@ -1,0 +1,187 @@
+package io.lather.optimizer.shampoo;
+
+import io.lather.optimizer.OptimizerErrors;
+import io.lather.optimizer.blocking.BlockId;
+import io.lather.optimizer.config.FactorStatisticsConfig;
+import io.lather.optimizer.linalg.MatrixFunctionFailure;
+import io.lather.optimizer.linalg.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * State and behaviour shared by the Shampoo variants for one block (ALGORITHMS.md §5.3): one Kronecker factor
+ * per preconditioned mode, the factor EMA, the amortized computation with the numerical failure policy, and the
+ * KL-Shampoo factor transform. Subclasses say what the amortized computation produces and how it is applied.
+ */
+abstract class ShampooBlock {
+    final BlockId id;
+    final long[] shape;
+    final boolean[] selected;
+    /** Preconditioned modes in increasing order; factor j belongs to mode modes[j]. */
+    final int[] modes;
+    final INDArray[] factors;
+    final FactorStatisticsConfig statistics;
+    long consecutiveFailures;
+
+    ShampooBlock(BlockId id, long[] shape, boolean[] selected, FactorStatisticsConfig statistics) {
+        this.id = id;
+        this.shape = shape.clone();
+        this.selected = selected.clone();
+        this.statistics = statistics;
+        List<Integer> m = new ArrayList<>();
+        for (int i = 0; i < selected.length; i++) {
+            if (selected[i]) {
+                m.add(i);
+            }
+        }
+        this.modes = m.stream().mapToInt(Integer::intValue).toArray();
+        this.factors = new INDArray[modes.length];
+        DataType ft = statistics.factorPrecision().dataType();
+        for (int j = 0; j < modes.length; j++) {
+            long d = shape[modes[j]];
+            factors[j] = Nd4j.zeros(ft, d, d);
+        }
+    }
+
+    /** Factor dimension of factor j. */
+    final long dim(int j) {
+        return shape[modes[j]];
+    }
+
+    /**
+     * Every step: outer products (all computed before any factor changes), factor EMA, the variant's
+     * per-step statistics, and, when due, the amortized computation.
+     */
+    final void update(INDArray g, StepContext ctx) {
+        if (modes.length > 0) {
+            boolean kl = klActive();
+            INDArray[] outer = new INDArray[modes.length];
+            for (int j = 0; j < modes.length; j++) {
+                outer[j] = Tensors.outerProduct(kl ? klTransform(g, j, ctx) : g, modes[j]);
+            }
+            for (int j = 0; j < modes.length; j++) {
+                if (ctx.beta2() != 1.0) {
+                    factors[j].muli(ctx.beta2());
+                }
+                // not in place: the outer products are read again by the per-factor eigenvalue EMA
+                factors[j].addi(outer[j].castTo(factors[j].dataType()).mul(ctx.weight()));
+            }
+            afterFactorUpdate(outer, ctx);
+            if (ctx.amortize()) {
+                amortize(ctx);
+            }
+        }
+        afterAmortized(g, ctx);
+    }
+
+    /**
+     * The amortized computation with the failure policy of ALGORITHMS.md §5.3.5: a non-finite factor or result is
+     * a hard error; a failing matrix function keeps the previous result of that factor and counts against the
+     * block's tolerance of consecutive failed steps.
+     */
+    private void amortize(StepContext ctx) {
+        MatrixFunctionFailure last = null;
+        for (int j = 0; j < modes.length; j++) {
+            INDArray a = factors[j].castTo(DataType.DOUBLE).div(ctx.biasCorrection());
+            if (statistics.useTraceScaling()) {
+                double trace = Nd4j.diag(a).sumNumber().doubleValue();
+                a.muli(Math.pow(Math.max(trace, ctx.epsilon()), -statistics.traceScalingExponent()));
+            }
+            if (!Tensors.allFinite(a)) {
+                throw OptimizerErrors.nonFiniteFactor(id, j, ctx.step());
+            }
+            try {
+                computeFactor(j, a, ctx);
+            } catch (MatrixFunctionFailure e) {
+                last = e;
+                ctx.counters().failed++;
+            }
+        }
+        if (last != null) {
+            consecutiveFailures++;
+            if (consecutiveFailures > statistics.numToleratedFailedAmortizedComputations()) {
+                throw OptimizerErrors.tooManyFailures(id, ctx.step(), (int) consecutiveFailures,
+                        statistics.numToleratedFailedAmortizedComputations(), last);
+            }
+        } else {
+            consecutiveFailures = 0;
+        }
+    }
+
+    /** Checks a matrix-function result; non-finite values are a hard error. */
+    final INDArray requireFinite(INDArray result, int j, StepContext ctx, String what) {
+        if (!Tensors.allFinite(result)) {
+            throw OptimizerErrors.nonFiniteResult(id, j, ctx.step(), what);
+        }
+        return result;
+    }
+
+    /** G ⋆ M_{j'} over every preconditioned mode except factor j's (ALGORITHMS.md §5.9). */
+    private INDArray klTransform(INDArray g, int j, StepContext ctx) {
+        boolean[] sel = selected.clone();
+        sel[modes[j]] = false;
+        List<INDArray> mats = new ArrayList<>();
+        for (int o = 0; o < modes.length; o++) {
+            if (o != j) {
+                mats.add(klMatrix(o, ctx));
+            }
+        }
+        if (mats.isEmpty()) {
+            return g;
+        }
+        return Tensors.contractModes(g, sel, mats, false).castTo(g.dataType());
+    }
+
+    /** Whether the KL transform applies this step (false for non-KL variants). */
+    boolean klActive() {
+        return false;
+    }
+
+    /** The per-mode matrix the KL transform applies for factor j (only called when {@link #klActive()}). */
+    INDArray klMatrix(int j, StepContext ctx) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Per-step statistics after the factor update and before the amortized computation (per-factor EMA). */
+    void afterFactorUpdate(INDArray[] outerProducts, StepContext ctx) {}
+
+    /** Per-step statistics after the amortized computation (EShampoo's second moment). */
+    void afterAmortized(INDArray g, StepContext ctx) {}
+
+    /**
+     * The variant's amortized computation for factor j.
+     *
+     * @param a bias-corrected (and possibly trace-scaled) factor in float64
+     * @throws MatrixFunctionFailure to report a tolerated failure
+     */
+    abstract void computeFactor(int j, INDArray a, StepContext ctx);
+
+    /** The Shampoo direction for the filtered gradient H, as a new array of H's type. */
+    abstract INDArray precondition(INDArray h, StepContext ctx);
+
+    /** Visits the variant's tensors (the factors and failure counter are visited here). */
+    void visitState(StateVisitor v) {
+        for (int j = 0; j < modes.length; j++) {
+            v.tensor("shampoo.factor_matrices." + j, factors[j]);
+        }
+        v.counter("shampoo.amortized_failures", () -> consecutiveFailures, x -> consecutiveFailures = x);
+    }
+
+    /** Called after imported values were assigned, so derived caches can be dropped. */
+    void afterImport() {}
+
+    /** Applies per-mode matrices to the selected modes and casts back to H's type. */
+    final INDArray applyPerMode(INDArray h, List<INDArray> matrices) {
+        if (matrices.isEmpty()) {
+            return h.dup();
+        }
+        return Tensors.contractModes(h, selected, matrices, false).castTo(h.dataType());
+    }
+
+    static INDArray identity(long d, DataType type) {
+        return Nd4j.eye(d).castTo(type);
+    }
+}
