@@ -59,6 +59,7 @@ public final class Eigendecompositions {
      * One QR step on VᵀAV is one step of orthogonal iteration on A started at V.
      */
     public static EigendecompositionResult qrAlgorithm(INDArray a, INDArray v0, int maxIterations, double tolerance) {
+        KernelSelfCheck.ensureVerified();
         int n = Tensors.squareSize(a);
         INDArray v = v0.castTo(DataType.DOUBLE);
         INDArray b = Tensors.congruence(v, a);
@@ -72,8 +73,8 @@ public final class Eigendecompositions {
             }
             INDArray q = Tensors.fromRowMajor(qk, n, n);
             INDArray r = Tensors.fromRowMajor(rk, n, n);
-            b = r.mmul(q);
-            v = v.mmul(q);
+            b = Tensors.matmul(r, q);
+            v = Tensors.matmul(v, q);
             it++;
         }
         double[] diag = Nd4j.diag(b).dup().toDoubleVector();

@@ -15,6 +15,7 @@ public final class LapackEigensolver implements SymmetricEigensolver {
 
     @Override
     public Eigenpairs eigh(INDArray symmetric, boolean retryWithAlternative) {
+        KernelSelfCheck.ensureVerified();
         int n = Tensors.squareSize(symmetric);
         double[] w = new double[n];
         double[] a = Tensors.toRowMajor(symmetric);

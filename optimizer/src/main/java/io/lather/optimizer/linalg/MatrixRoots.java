@@ -110,8 +110,8 @@ public final class MatrixRoots {
         while (err > tolerance && it < maxIterations) {
             it++;
             INDArray mp = m.mul(alpha).addi(eye.mul(1 - alpha));
-            x = x.mmul(mp);
-            m = matrixPower(mp, p).mmul(m);
+            x = Tensors.matmul(x, mp);
+            m = Tensors.matmul(matrixPower(mp, p), m);
             err = maxAbs(m.sub(eye));
         }
         return x;
@@ -142,8 +142,8 @@ public final class MatrixRoots {
         INDArray m = ar.mul(z);
         double s = -1.0 / p;
         INDArray mp = m.mul(s).addi(eye.mul(1 - s));
-        x = x.mmul(mp);
-        m = matrixPower(mp, p).mmul(m);
+        x = Tensors.matmul(x, mp);
+        m = Tensors.matmul(matrixPower(mp, p), m);
         double err = maxAbs(m.sub(eye));
         int it = 1;
         while (err > cfg.tolerance() && it < cfg.maxIterations()) {
@@ -151,17 +151,17 @@ public final class MatrixRoots {
             INDArray delta = eye.sub(m);
             INDArray poly = delta.mul(coeff[order - 1]).addi(eye.mul(coeff[order - 2]));
             for (int i = order - 3; i >= 0; i--) {
-                poly = eye.mul(coeff[i]).addi(poly.mmul(delta));
+                poly = eye.mul(coeff[i]).addi(Tensors.matmul(poly, delta));
             }
-            x = x.mmul(poly);
-            m = matrixPower(poly, p).mmul(m);
+            x = Tensors.matmul(x, poly);
+            m = Tensors.matmul(matrixPower(poly, p), m);
             double errNew = maxAbs(m.sub(eye));
             if (errNew > 1.2 * err || (errNew == err && err < 1e-3)) {
                 break; // early stop, as the reference: the iterate that stopped improving is kept
             }
             err = errNew;
         }
-        double trueErr = maxAbs(ar.mmul(matrixPower(x, p)).sub(eye));
+        double trueErr = maxAbs(Tensors.matmul(ar, matrixPower(x, p)).sub(eye));
         if (trueErr > 0.1) {
             throw new MatrixFunctionFailure("coupled higher-order iteration did not reach the inverse root (error " + trueErr + " > 0.1)");
         }
@@ -181,11 +181,11 @@ public final class MatrixRoots {
         INDArray base = a;
         while (k > 0) {
             if ((k & 1) == 1) {
-                result = result == null ? base.dup() : result.mmul(base);
+                result = result == null ? base.dup() : Tensors.matmul(result, base);
             }
             k >>= 1;
             if (k > 0) {
-                base = base.mmul(base);
+                base = Tensors.matmul(base, base);
             }
         }
         return result == null ? Nd4j.eye(n).castTo(a.dataType()) : result;

@@ -15,7 +15,44 @@ import org.nd4j.linalg.factory.Nd4j;
  * made for selected modes.
  */
 public final class Tensors {
+    /** Floating-point operations (2·m·n·k per product) of every GEMM issued through this class, by precision. */
+    private static final java.util.concurrent.atomic.LongAdder GEMM_FLOPS_32 = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder GEMM_FLOPS_64 = new java.util.concurrent.atomic.LongAdder();
+
     private Tensors() {}
+
+    /**
+     * Cumulative GEMM flops issued by the optimizer in this JVM: {float32, float64}. Every matrix product of the
+     * optimizer goes through {@link #gemm}, so benchmarks can report the achieved GEMM rate of a step exactly.
+     */
+    public static long[] gemmFlops() {
+        return new long[] {GEMM_FLOPS_32.sum(), GEMM_FLOPS_64.sum()};
+    }
+
+    /**
+     * out ← op(a)·op(b) (op = transpose when the flag is set) into a preallocated c-ordered array; all arrays of one
+     * data type. The single entry point for matrix products (counted by {@link #gemmFlops()}).
+     */
+    public static INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray out) {
+        long m = transA ? a.size(1) : a.size(0);
+        long k = transA ? a.size(0) : a.size(1);
+        long n = transB ? b.size(0) : b.size(1);
+        Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+        (a.dataType() == DataType.DOUBLE ? GEMM_FLOPS_64 : GEMM_FLOPS_32).add(2 * m * n * k);
+        return out;
+    }
+
+    /** op(a)·op(b) as a new c-ordered array. */
+    public static INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB) {
+        long m = transA ? a.size(1) : a.size(0);
+        long n = transB ? b.size(0) : b.size(1);
+        return gemm(a, transA, b, transB, Nd4j.createUninitialized(a.dataType(), new long[] {m, n}, 'c'));
+    }
+
+    /** a·b as a new c-ordered array. */
+    public static INDArray matmul(INDArray a, INDArray b) {
+        return gemm(a, false, b, false);
+    }
 
     /**
      * Applies per-mode matrices: X ⋆_i M_i for every selected mode i in increasing order (M_i taken from
@@ -46,9 +83,7 @@ public final class Tensors {
             if (selected[mode]) {
                 INDArray m = matrices.get(next++);
                 newShape[k - 1] = transposeMatrices ? m.size(0) : m.size(1);
-                INDArray out = Nd4j.createUninitialized(type, new long[] {rest, newShape[k - 1]}, 'c');
-                Nd4j.gemm(x2d, m, out, true, transposeMatrices, 1.0, 0.0);
-                cur = out.reshape(newShape);
+                cur = gemm(x2d, true, m, transposeMatrices).reshape(newShape);
             } else {
                 newShape[k - 1] = d0;
                 cur = x2d.transpose().dup('c').reshape(newShape);
@@ -66,13 +101,12 @@ public final class Tensors {
         INDArray c = contiguous(x);
         long d = c.size(mode);
         long rest = c.length() / Math.max(d, 1);
-        INDArray out = Nd4j.createUninitialized(c.dataType(), new long[] {d, d}, 'c');
         if (mode == 0) {
             INDArray u = c.reshape(d, rest);
-            Nd4j.gemm(u, u, out, false, true, 1.0, 0.0);
+            return gemm(u, false, u, true);
         } else if (mode == c.rank() - 1) {
             INDArray u = c.reshape(rest, d);
-            Nd4j.gemm(u, u, out, true, false, 1.0, 0.0);
+            return gemm(u, true, u, false);
         } else {
             int[] perm = new int[c.rank()];
             perm[0] = mode;
@@ -82,9 +116,8 @@ public final class Tensors {
                 }
             }
             INDArray u = c.permute(perm).dup('c').reshape(d, rest);
-            Nd4j.gemm(u, u, out, false, true, 1.0, 0.0);
+            return gemm(u, false, u, true);
         }
-        return out;
     }
 
     /** A c-contiguous array with x's values (x itself when it already is one). */
@@ -122,17 +155,12 @@ public final class Tensors {
     /** Q·diag(v)·Qᵀ for a square Q (columns = eigenvectors) and a vector v, in Q's data type. */
     public static INDArray reconstruct(INDArray q, INDArray v) {
         INDArray scaled = q.mulRowVector(v.castTo(q.dataType()));
-        INDArray out = Nd4j.createUninitialized(q.dataType(), q.shape(), 'c');
-        Nd4j.gemm(scaled, q, out, false, true, 1.0, 0.0);
-        return out;
+        return gemm(scaled, false, q, true);
     }
 
     /** Qᵀ·A·Q. */
     public static INDArray congruence(INDArray q, INDArray a) {
-        INDArray aq = a.mmul(q);
-        INDArray out = Nd4j.createUninitialized(q.dataType(), new long[] {q.size(1), q.size(1)}, 'c');
-        Nd4j.gemm(q, aq, out, true, false, 1.0, 0.0);
-        return out;
+        return gemm(q, true, matmul(a, q), false);
     }
 
     /** Number of rows of a square 2-D array; rejects anything else. */

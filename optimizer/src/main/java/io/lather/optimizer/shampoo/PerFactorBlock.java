@@ -5,6 +5,7 @@ import io.lather.optimizer.config.PerFactorEigenvalueCorrectedShampooConfig;
 import io.lather.optimizer.linalg.EigendecompositionResult;
 import io.lather.optimizer.linalg.Eigendecompositions;
 import io.lather.optimizer.linalg.MatrixRoots;
+import io.lather.optimizer.linalg.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,7 +46,7 @@ final class PerFactorBlock extends ShampooBlock {
         for (int j = 0; j < modes.length; j++) {
             INDArray q = eigenvectors[j];
             // diag(QᵀOQ)_a = Σ_b (OQ)[b, a]·Q[b, a]: one GEMM and a column-wise dot product
-            INDArray oq = outer[j].castTo(q.dataType()).mmul(q);
+            INDArray oq = Tensors.matmul(outer[j].castTo(q.dataType()), q);
             INDArray rayleigh = oq.muli(q).sum(0).castTo(eigenvalues[j].dataType());
             if (ctx.beta2() != 1.0) {
                 eigenvalues[j].muli(ctx.beta2());
