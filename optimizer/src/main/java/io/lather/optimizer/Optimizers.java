@@ -24,6 +24,6 @@ public final class Optimizers {
             return new ShampooOptimizer(s, parameters, solver);
         }
         NvidiaSoapConfig n = (NvidiaSoapConfig) config;
-        throw new UnsupportedOperationException("nvidia_soap is not available yet: " + n.version());
+        return new io.lather.optimizer.soap.NvidiaSoapOptimizer(n, parameters, solver);
     }
 }

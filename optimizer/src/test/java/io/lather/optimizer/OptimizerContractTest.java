@@ -73,7 +73,11 @@ class OptimizerContractTest {
     private static Map<String, INDArray> params(OptimizerConfig config, DataType type) {
         Map<String, INDArray> p = TestData.parameters(type, 21);
         if (config instanceof io.lather.optimizer.config.NvidiaSoapConfig n && n.version() == io.lather.optimizer.config.NvidiaSoapConfig.Version.HEAD) {
-            p.keySet().retainAll(List.of("W")); // HEAD SOAP takes 2-D parameters only
+            // HEAD SOAP takes 2-D parameters only, and refreshes by eigh at step 1 from a single gradient: a non-square
+            // parameter makes the larger factor rank-deficient and the trajectory depends on the LAPACK's choice of
+            // null-space basis (measured: 12x10 diverges here and not in the numpy replay; 10x10 agrees to 1.5e-9).
+            p.keySet().retainAll(List.of("W"));
+            p.put("W", p.get("W").get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 10), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c'));
         }
         return p;
     }

@@ -26,7 +26,10 @@ import java.util.Set;
  *       1e-5. Without grafting the whitened direction's scale follows ε and the factors' conditioning; on our test
  *       problems it diverged, so the preset grafts the step size from Adam.</td></tr>
  *   <tr><td>{@code adamw}</td><td>AdamW: Adam second moment β2 0.999 ε 1e-8, β1 0.9, decoupled decay 0.01</td></tr>
- *   <tr><td>{@code nvidia-soap}</td><td>NVIDIA SOAP (HEAD semantics, reference defaults)</td></tr>
+ *   <tr><td>{@code nvidia-soap}</td><td>NVIDIA SOAP (HEAD semantics, reference defaults). Caveat inherited from the reference:
+ *       HEAD computes its first eigenbasis from a single gradient, so for non-square parameters the larger Kronecker
+ *       factor is rank-deficient at step 1 and the run depends on the eigensolver's arbitrary null-space basis (it can
+ *       take large steps); prefer {@code soap} / {@code eshampoo}, which start preconditioning after F steps.</td></tr>
  * </table>
  */
 public final class Presets {
