@@ -60,12 +60,28 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     }
 
     @Override
-    void afterAmortized(INDArray g, StepContext ctx) {
-        INDArray r = rotate(g, false).castTo(corrected.dataType());
+    void afterAmortized(INDArray g, INDArray rotatedSquares, StepContext ctx) {
+        INDArray squares;
+        if (rotatedSquares != null) {
+            squares = rotatedSquares.castTo(corrected.dataType());
+        } else {
+            INDArray r = rotate(g, false).castTo(corrected.dataType());
+            squares = r.muli(r);
+        }
         if (ctx.beta2() != 1.0) {
             corrected.muli(ctx.beta2());
         }
-        corrected.addi(r.muli(r).muli(ctx.weight()));
+        corrected.addi(squares.mul(ctx.weight()));
+    }
+
+    @Override
+    boolean needsRotatedSquares() {
+        return true;
+    }
+
+    @Override
+    List<INDArray> eigenbases() {
+        return Arrays.asList(eigenvectors.clone());
     }
 
     @Override

@@ -55,12 +55,18 @@ abstract class ShampooBlock {
      * Every step: outer products (all computed before any factor changes), factor EMA, the variant's
      * per-step statistics, and, when due, the amortized computation.
      */
-    final void update(INDArray g, StepContext ctx) {
+    final void update(INDArray g, StepContext ctx, BlockStatistics supplied) {
         if (modes.length > 0) {
-            boolean kl = klActive();
             INDArray[] outer = new INDArray[modes.length];
-            for (int j = 0; j < modes.length; j++) {
-                outer[j] = Tensors.outerProduct(kl ? klTransform(g, j, ctx) : g, modes[j]);
+            if (supplied != null) {
+                for (int j = 0; j < modes.length; j++) {
+                    outer[j] = supplied.outerProducts()[j];
+                }
+            } else {
+                boolean kl = klActive();
+                for (int j = 0; j < modes.length; j++) {
+                    outer[j] = Tensors.outerProduct(kl ? klTransform(g, j, ctx) : g, modes[j]);
+                }
             }
             for (int j = 0; j < modes.length; j++) {
                 if (ctx.beta2() != 1.0) {
@@ -74,7 +80,7 @@ abstract class ShampooBlock {
                 amortize(ctx);
             }
         }
-        afterAmortized(g, ctx);
+        afterAmortized(g, supplied == null ? null : supplied.rotatedSquares(), ctx);
     }
 
     /**
@@ -148,8 +154,22 @@ abstract class ShampooBlock {
     /** Per-step statistics after the factor update and before the amortized computation (per-factor EMA). */
     void afterFactorUpdate(INDArray[] outerProducts, StepContext ctx) {}
 
-    /** Per-step statistics after the amortized computation (EShampoo's second moment). */
-    void afterAmortized(INDArray g, StepContext ctx) {}
+    /**
+     * Per-step statistics after the amortized computation (EShampoo's second moment).
+     *
+     * @param rotatedSquares externally supplied rot(G)⊙rot(G) (partition statistics mode), or null to use g
+     */
+    void afterAmortized(INDArray g, INDArray rotatedSquares, StepContext ctx) {}
+
+    /** Whether this variant's per-step statistics need rotated squares of the gradient (eigenvalue-corrected Shampoo). */
+    boolean needsRotatedSquares() {
+        return false;
+    }
+
+    /** The current eigenvectors per factor (empty for variants without eigenbases). */
+    java.util.List<INDArray> eigenbases() {
+        return java.util.List.of();
+    }
 
     /**
      * The variant's amortized computation for factor j.

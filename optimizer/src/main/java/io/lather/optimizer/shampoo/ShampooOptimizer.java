@@ -164,6 +164,35 @@ public final class ShampooOptimizer implements Optimizer {
         return config.typeName();
     }
 
+    /**
+     * What data partitions must compute for {@link #step(Map, Map)}; empty tasks when the preconditioner is diagonal.
+     */
+    public StatisticsPlan statisticsPlan() {
+        LinkedHashMap<String, long[]> merged = new LinkedHashMap<>();
+        List<StatisticsPlan.BlockTask> tasks = new ArrayList<>();
+        blocks.forEach((name, states) -> {
+            merged.put(name, blocking.get(name).mergedShape());
+            for (BlockState s : states) {
+                if (s.shampoo != null) {
+                    tasks.add(new StatisticsPlan.BlockTask(name, s.spec.id().index(), s.spec.offset(), s.spec.shape(),
+                            s.shampoo.selected.clone(), s.shampoo.needsRotatedSquares()));
+                }
+            }
+        });
+        return new StatisticsPlan(merged, tasks);
+    }
+
+    /** The current eigenvectors of every block of a variant that has eigenbases (copies; empty lists otherwise). */
+    public Map<io.lather.optimizer.blocking.BlockId, List<INDArray>> eigenbases() {
+        Map<io.lather.optimizer.blocking.BlockId, List<INDArray>> out = new LinkedHashMap<>();
+        blocks.values().forEach(states -> states.forEach(s -> {
+            if (s.shampoo != null) {
+                out.put(s.spec.id(), s.shampoo.eigenbases().stream().map(INDArray::dup).toList());
+            }
+        }));
+        return out;
+    }
+
     /** The configuration. */
     public ShampooConfig config() {
         return config;
@@ -219,6 +248,24 @@ public final class ShampooOptimizer implements Optimizer {
 
     @Override
     public void step(Map<String, INDArray> gradients) {
+        step(gradients, null);
+    }
+
+    /**
+     * A step whose Shampoo statistics come from outside (Lather's {@code partition} statistics mode): for every block of
+     * every parameter with a gradient, {@code statistics} holds the averaged partition outer products (and rotated squares
+     * for eigenvalue-corrected Shampoo) computed by {@link #statisticsPlan()}; everything else — filtered gradient,
+     * grafting, the direction — still uses {@code gradients}.
+     *
+     * @param statistics per-block statistics, or null for the reference behaviour (statistics of {@code gradients})
+     * @throws IllegalArgumentException for KL variants (their outer products depend on the driver's current roots) or a
+     *     missing block
+     */
+    public void step(Map<String, INDArray> gradients, Map<io.lather.optimizer.blocking.BlockId, BlockStatistics> statistics) {
+        if (statistics != null && config.preconditioner() instanceof ShampooPreconditionerConfig sp && sp.kl()) {
+            throw new IllegalArgumentException("partition statistics are not available for KL-Shampoo variants (their outer "
+                    + "products use the driver's current inverse roots); use statistics mode 'global'");
+        }
         IterateAveragingConfig avg = config.iterateAveraging();
         boolean averaging = avg instanceof IterateAveragingConfig.GeneralizedPrimalAveraging
                 || avg instanceof IterateAveragingConfig.ScheduleFree;
@@ -257,7 +304,14 @@ public final class ShampooOptimizer implements Optimizer {
                     g.addi(s.parameter.view(param, s.spec).mul(config.weightDecay()));
                 }
                 if (s.shampoo != null) {
-                    s.shampoo.update(g, ctx);
+                    BlockStatistics supplied = null;
+                    if (statistics != null) {
+                        supplied = statistics.get(s.spec.id());
+                        if (supplied == null) {
+                            throw new IllegalArgumentException("no partition statistics for block " + s.spec.id());
+                        }
+                    }
+                    s.shampoo.update(g, ctx, supplied);
                 }
                 if (s.diagonal != null) {
                     Diagonal.update(s.shampoo == null ? (DiagonalConfig) config.preconditioner() : config.grafting(), s.diagonal, g);
