@@ -20,16 +20,20 @@ import java.util.Set;
  *   <tr><td>{@code soap}</td><td>eigenvalue-corrected Shampoo with one warm-started QR iteration (SOAP paper defaults
  *       β = (0.95, 0.95), ε = 1e-8, F = 10, decoupled decay 0.01, lr 3e-3)</td></tr>
  *   <tr><td>{@code per-factor-ema}</td><td>per-factor eigenvalue correction with the eigenvalue EMA, eigh, β = (0.9, 0.999),
- *       ε = 1e-8, F = 10, decoupled decay 1e-5</td></tr>
+ *       ε = 1e-8, F = 10, decoupled decay 1e-5, Adam grafting (β2 0.999, ε 1e-8). The per-factor scaling
+ *       (λ_L[a]·λ_R[b])^(−1/4) is Shampoo-sized, not Adam-sized: for an m×n block its steps are ~(mn)^(1/4) times
+ *       smaller than Adam's at the same lr, and before S it would take plain SGD steps; grafting gives it Adam's step
+ *       size (and Adam before S), so it shares the learning rate of the other presets.</td></tr>
  *   <tr><td>{@code kl-shampoo}</td><td>KL-Shampoo with cached eigendecompositions and the KL paper's exponent 1/2 per side
  *       (P = L̂^(−1/2) H R̂^(−1/2)), Adam grafting (β2 0.999, ε 1e-8), β = (0.9, 0.999), ε = 1e-8, F = 10, decoupled decay
  *       1e-5. Without grafting the whitened direction's scale follows ε and the factors' conditioning; on our test
  *       problems it diverged, so the preset grafts the step size from Adam.</td></tr>
  *   <tr><td>{@code adamw}</td><td>AdamW: Adam second moment β2 0.999 ε 1e-8, β1 0.9, decoupled decay 0.01</td></tr>
- *   <tr><td>{@code nvidia-soap}</td><td>NVIDIA SOAP (HEAD semantics, reference defaults). Caveat inherited from the reference:
- *       HEAD computes its first eigenbasis from a single gradient, so for non-square parameters the larger Kronecker
- *       factor is rank-deficient at step 1 and the run depends on the eigensolver's arbitrary null-space basis (it can
- *       take large steps); prefer {@code soap} / {@code eshampoo}, which start preconditioning after F steps.</td></tr>
+ *   <tr><td>{@code nvidia-soap}</td><td>NVIDIA SOAP with the legacy (bc634ff) semantics and reference defaults: works on
+ *       parameters of any order (1-D ones get Adam). The HEAD version ({@code optimizer.soap.version = head}) accepts
+ *       2-D parameters only (the reference raises for anything else, so it cannot train a model with biases), and
+ *       computes its first eigenbasis from a single gradient, which for non-square parameters makes the larger factor
+ *       rank-deficient at step 1.</td></tr>
  * </table>
  */
 public final class Presets {
@@ -53,6 +57,7 @@ public final class Presets {
             case "soap" -> shampooBase(or(lr, 3e-3), 0.95, 1e-8, 0.01).beta1(0.95)
                     .preconditioner(EigenvalueCorrectedShampooConfig.soap(p)).build();
             case "per-factor-ema" -> shampooBase(or(lr, 1e-3), 0.999, 1e-8, 1e-5)
+                    .grafting(new DiagonalConfig.Adam(0.999, 1e-8, false))
                     .preconditioner(PerFactorEigenvalueCorrectedShampooConfig.defaults(p)).build();
             case "kl-shampoo" -> shampooBase(or(lr, 1e-3), 0.999, 1e-8, 1e-5)
                     .grafting(new DiagonalConfig.Adam(0.999, 1e-8, false))
@@ -60,7 +65,7 @@ public final class Presets {
                             EigendecompositionConfig.Eigh.defaults(), InverseExponentOverride.allModes(2, 0.5), true, p, p)).build();
             case "adamw" -> ShampooConfig.builder().lr(or(lr, 1e-3)).betas(0.9, 0.999).epsilon(1e-8).weightDecay(0.01)
                     .weightDecayType(WeightDecayType.DECOUPLED).preconditioner(new DiagonalConfig.Adam(0.999, 1e-8, false)).build();
-            case "nvidia-soap" -> NvidiaSoapConfig.defaults(NvidiaSoapConfig.Version.HEAD, or(lr, 3e-3));
+            case "nvidia-soap" -> NvidiaSoapConfig.defaults(NvidiaSoapConfig.Version.LEGACY, or(lr, 3e-3));
             default -> throw new ConfigException("optimizer", name, "must be one of " + NAMES + didYouMean(name, Set.copyOf(NAMES)));
         };
     }

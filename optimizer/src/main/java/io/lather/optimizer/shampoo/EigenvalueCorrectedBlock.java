@@ -26,6 +26,8 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     private final double root;
     private final INDArray[] eigenvectors;
     private final INDArray corrected;
+    /** Whether this step's amortized computation changed an eigenbasis (reset by {@link #afterAmortized}). */
+    private boolean basisChangedThisStep;
 
     EigenvalueCorrectedBlock(BlockId id, long[] shape, boolean[] selected, EigenvalueCorrectedShampooConfig config) {
         super(id, shape, selected, config.statistics());
@@ -45,6 +47,7 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
                 eigenvectors[j].castTo(DataType.DOUBLE), ctx.solver());
         eigenvectors[j] = requireFinite(r.eigenvectors(), j, ctx, "eigenvectors").castTo(eigenvectors[j].dataType());
         if (r.recomputed()) {
+            basisChangedThisStep = true;
             ctx.counters().computed++;
         } else {
             ctx.counters().skipped++;
@@ -62,7 +65,12 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     @Override
     void afterAmortized(INDArray g, INDArray rotatedSquares, StepContext ctx) {
         INDArray squares;
-        if (rotatedSquares != null) {
+        // Supplied (partition) squares were measured in the basis the partitions were sent, i.e. the one held before
+        // this step. The reference measures R in the basis held after the amortized computation, so at a step that
+        // changed a basis the supplied squares are stale: they would pair E's new entries with the old coordinates
+        // (and coordinates where E is still ~0 would get steps of size |R|/ε). That step therefore uses the squares of
+        // the global gradient in the new basis, as the reference does; every other step uses the partition squares.
+        if (rotatedSquares != null && !basisChangedThisStep) {
             squares = rotatedSquares.castTo(corrected.dataType());
         } else {
             INDArray r = rotate(g, false).castTo(corrected.dataType());
@@ -72,6 +80,7 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
             corrected.muli(ctx.beta2());
         }
         corrected.addi(squares.mul(ctx.weight()));
+        basisChangedThisStep = false;
     }
 
     @Override

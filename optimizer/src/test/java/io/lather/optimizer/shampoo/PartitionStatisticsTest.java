@@ -26,11 +26,11 @@ class PartitionStatisticsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"shampoo", "per-factor-ema", "eshampoo"})
+    @ValueSource(strings = {"shampoo", "per-factor-ema", "eshampoo", "soap"})
     void onePartitionIsTheGlobalStep(String preset) {
-        // EShampoo's rotated squares use the basis held before the step, the reference the basis refreshed at an amortized
-        // step, so for it the basis is frozen (S = never) to make the two definitions coincide.
-        ShampooConfig cfg = config(preset, preset.equals("eshampoo") ? "never" : "-1");
+        // includes amortized steps (F = 2): at a step that refreshes EShampoo's basis, the supplied rotated squares
+        // (measured in the old basis) are replaced by the global gradient's squares in the new one, as the reference
+        ShampooConfig cfg = config(preset, "-1");
         Map<String, INDArray> pa = TestData.parameters(DataType.DOUBLE, 3);
         Map<String, INDArray> pb = TestData.copy(pa);
         ShampooOptimizer a = new ShampooOptimizer(cfg, pa, io.lather.optimizer.linalg.LapackEigensolver.INSTANCE);
