@@ -168,6 +168,16 @@ public final class OptimizerConfigParser {
         for (String key : mine.keySet()) {
             DEFS.get(key).apply().accept(d, mine.get(key));
         }
+        if (d.soap && d.soapVersion == NvidiaSoapConfig.Version.HEAD) {
+            // HEAD has no refresh frequency or warm-up (it refreshes every step); the preset's legacy values of those
+            // two fields do not carry over unless the user set them (then HEAD's validation names them)
+            if (!mine.containsKey("optimizer.soap.precondition_frequency")) {
+                d.soapFrequency = 1;
+            }
+            if (!mine.containsKey("optimizer.soap.adam_warmup_steps")) {
+                d.adamWarmup = 0;
+            }
+        }
         return d.build();
     }
 

@@ -29,8 +29,9 @@ import java.util.Set;
  *       1e-5. Without grafting the whitened direction's scale follows ε and the factors' conditioning; on our test
  *       problems it diverged, so the preset grafts the step size from Adam.</td></tr>
  *   <tr><td>{@code adamw}</td><td>AdamW: Adam second moment β2 0.999 ε 1e-8, β1 0.9, decoupled decay 0.01</td></tr>
- *   <tr><td>{@code nvidia-soap}</td><td>NVIDIA SOAP with the legacy (bc634ff) semantics and reference defaults: works on
- *       parameters of any order (1-D ones get Adam). The HEAD version ({@code optimizer.soap.version = head}) accepts
+ *   <tr><td>{@code nvidia-soap}</td><td>NVIDIA SOAP with the legacy (bc634ff) semantics and reference defaults except
+ *       precondition frequency 10 and 10 Adam warm-up steps (the reference default refreshes the eigenbasis every step
+ *       from step 1); works on parameters of any order (1-D ones get Adam). The HEAD version ({@code optimizer.soap.version = head}) accepts
  *       2-D parameters only (the reference raises for anything else, so it cannot train a model with biases), and
  *       computes its first eigenbasis from a single gradient, which for non-square parameters makes the larger factor
  *       rank-deficient at step 1.</td></tr>
@@ -65,7 +66,16 @@ public final class Presets {
                             EigendecompositionConfig.Eigh.defaults(), InverseExponentOverride.allModes(2, 0.5), true, p, p)).build();
             case "adamw" -> ShampooConfig.builder().lr(or(lr, 1e-3)).betas(0.9, 0.999).epsilon(1e-8).weightDecay(0.01)
                     .weightDecayType(WeightDecayType.DECOUPLED).preconditioner(new DiagonalConfig.Adam(0.999, 1e-8, false)).build();
-            case "nvidia-soap" -> NvidiaSoapConfig.defaults(NvidiaSoapConfig.Version.LEGACY, or(lr, 3e-3));
+            case "nvidia-soap" -> {
+                // legacy semantics with the reference defaults except F = 10 and 10 Adam warm-up steps: the first
+                // eigenbasis then comes from 10 accumulated gradients (not from one, which leaves the larger factor of a
+                // non-square parameter rank-deficient), and eigendecompositions are amortized like the other presets'
+                NvidiaSoapConfig d = NvidiaSoapConfig.defaults(NvidiaSoapConfig.Version.LEGACY, or(lr, 3e-3));
+                yield new NvidiaSoapConfig(d.version(), d.lr(), d.beta1(), d.beta2(), d.shampooBeta(), d.eps(), d.weightDecay(),
+                        d.weightDecayMethod(), d.nesterov(), FREQUENCY, FREQUENCY, d.precondition1d(), d.maxPrecondDim(), d.correctBias(),
+                        d.correctShampooBetaBias(), d.useEigh(), d.useAdaptiveCriteria(), d.adaptiveUpdateTolerance(), d.powerIterSteps(),
+                        d.maxUpdateRms(), d.useKlShampoo());
+            }
             default -> throw new ConfigException("optimizer", name, "must be one of " + NAMES + didYouMean(name, Set.copyOf(NAMES)));
         };
     }
