@@ -23,7 +23,8 @@ public final class LatherCli {
             "usage: lather train <job.conf> [--set key=value]... [--resume | --resume-step <step>]",
             "       lather inspect <checkpoint dir>",
             "       lather report <run id>... [--metrics <metrics table>] [--out <dir>]",
-            "       lather datasets <command> ...");
+            "       lather datasets <command> ...",
+            "       lather bench-train [--presets a,b,...] [--mllib-iterations n] [--set key=value]... [--out file.md]");
 
     private LatherCli() {}
 
@@ -51,6 +52,14 @@ public final class LatherCli {
                 });
             case "report":
                 return report(rest);
+            case "bench-train":
+                try {
+                    io.lather.spark.bench.TrainingBenchmark.main(rest);
+                    return 0;
+                } catch (java.io.IOException | RuntimeException e) {
+                    System.err.println("error: " + e.getMessage());
+                    return 1;
+                }
             case "datasets":
                 io.lather.datasets.DatasetsCli.main(rest);
                 return 0;

@@ -174,7 +174,10 @@ public final class JobConfig {
         positiveOrZero("train.partitions");
         positive("train.batch_per_partition");
         positiveOrZero("train.steps");
-        positive("train.epochs");
+        double epochs = number("train.epochs");
+        if (!(epochs > 0) || Double.isInfinite(epochs)) {
+            throw new JobConfigException("train.epochs = " + get("train.epochs") + "; must be a number > 0 (fractions allowed, e.g. 0.5)");
+        }
         positiveOrZero("eval.every");
         positive("eval.batch");
         positiveOrZero("checkpoint.every");

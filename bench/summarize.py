@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Turns one JMH run of bench/target/benchmarks.jar into the tables of docs/BENCHMARKS.md.
+
+usage: bench/summarize.py target/bench/jmh-result.json target/bench/jmh-output.txt
+
+The optimizer-step benchmark prints, per (preset, n), the GEMM flops the optimizer issued per step (LATHER-GEMM lines,
+counted by Tensors.gemmFlops: exactly the products that ran, split by precision). The GEMM benchmark of the same run
+gives ND4J's float32/float64 GEMM rate at the same n. GEMM-bound time = flops32/rate32 + flops64/rate64; the fraction
+reported is GEMM-bound time / measured step time (1.0 = the step costs no more than its matrix products would at the
+measured GEMM rate)."""
+import json, re, sys
+
+results = json.load(open(sys.argv[1]))
+log = open(sys.argv[2]).read()
+ms = {}
+for r in results:
+    name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
+    params = tuple(sorted(r.get("params", {}).items()))
+    ms[(name, params)] = (r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"])
+
+gemm_rate = {}
+print("## GEMM (ND4J, square n×n·n×n)\n\n| n | precision | ms/op | GFLOP/s |\n|---|---|---|---|")
+for (name, params), (score, err) in sorted(ms.items()):
+    if name == "GemmBenchmark.gemm":
+        p = dict(params); n = int(p["n"])
+        rate = 2 * n ** 3 / (score / 1e3) / 1e9
+        gemm_rate[(n, p["precision"])] = rate
+        print(f"| {n} | {p['precision']} | {score:.3f} ± {err:.3f} | {rate:.1f} |")
+
+print("\n## Eigensolver (float64 symmetric n×n)\n\n| benchmark | params | ms/op |\n|---|---|---|")
+for (name, params), (score, err) in sorted(ms.items()):
+    if name.startswith("EigensolverBenchmark"):
+        print(f"| {name} | {dict(params)} | {score:.1f} ± {err:.1f} |")
+
+flops = {}
+for m in re.finditer(r"LATHER-GEMM preset=(\S+) n=(\d+) steps=\d+ gemm_gflop_per_step_f32=([\d.]+) gemm_gflop_per_step_f64=([\d.]+)", log):
+    flops[(m.group(1), int(m.group(2)))] = (float(m.group(3)), float(m.group(4)))
+
+print("\n## One optimizer step (square n×n float32 parameter, F = 10, amortized eigendecomposition included)\n")
+print("| preset | n | ms/step | GEMM GFLOP/step (f32 + f64) | achieved GEMM GFLOP/s | GEMM-bound ms | fraction of GEMM bound |")
+print("|---|---|---|---|---|---|---|")
+for (name, params), (score, err) in sorted(ms.items(), key=lambda kv: (dict(kv[0][1]).get("preset", ""), int(dict(kv[0][1]).get("n", 0)))):
+    if name != "OptimizerStepBenchmark.step":
+        continue
+    p = dict(params); n = int(p["n"]); preset = p["preset"]
+    f32, f64 = flops.get((preset, n), (float("nan"), float("nan")))
+    bound = f32 / gemm_rate[(n, "float32")] * 1e3 + f64 / gemm_rate[(n, "float64")] * 1e3
+    achieved = (f32 + f64) / (score / 1e3)
+    print(f"| {preset} | {n} | {score:.2f} ± {err:.2f} | {f32:.3f} + {f64:.3f} | {achieved:.1f} | {bound:.2f} | {bound / score:.0%} |")
