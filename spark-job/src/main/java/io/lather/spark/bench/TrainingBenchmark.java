@@ -151,7 +151,7 @@ public final class TrainingBenchmark {
         long testLimit = config.integer("data.test_limit");
         Path dir = Path.of(config.get("data.dir"), limit == 0 && testLimit == 0 ? "fashion-mnist" : "fashion-mnist-" + limit + "-" + testLimit);
         var tables = io.lather.datasets.fashionmnist.FashionMnist.load(spark,
-                io.lather.datasets.fashionmnist.FashionMnist.Options.defaults(dir.toString()).withLimits((int) limit, (int) testLimit));
+                io.lather.datasets.fashionmnist.FashionMnist.Options.defaults(dir.toString()).withLimits(limit == 0 ? -1 : (int) limit, testLimit == 0 ? -1 : (int) testLimit));
         Map<String, String> m = new LinkedHashMap<>();
         m.put("train", tables.train().path());
         m.put("test", tables.test().path());

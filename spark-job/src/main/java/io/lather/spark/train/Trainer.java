@@ -64,31 +64,36 @@ public final class Trainer {
     }
 
     /** Table paths and their provenance. */
-    private record Sources(String train, String test) {}
+    private record Sources(String train, String test, boolean testFromLoader) {}
 
     private Sources resolveSources() {
         String train = config.get("data.train");
         String test = config.get("data.test");
+        boolean testFromLoader = false;
         if (train.equals("fashion-mnist") || test.equals("fashion-mnist")) {
             int limit = (int) config.integer("data.limit");
             int testLimit = (int) config.integer("data.test_limit");
             String dir = Path.of(config.get("data.dir"), limit == 0 && testLimit == 0 ? "fashion-mnist"
                     : "fashion-mnist-" + limit + "-" + testLimit).toString();
-            FashionMnist.Tables t = FashionMnist.load(spark, FashionMnist.Options.defaults(dir).withLimits(limit, testLimit));
+            // job config: 0 = all rows; the loader's convention: -1 = all rows
+            FashionMnist.Tables t = FashionMnist.load(spark, FashionMnist.Options.defaults(dir)
+                    .withLimits(limit == 0 ? -1 : limit, testLimit == 0 ? -1 : testLimit));
             if (train.equals("fashion-mnist")) {
                 train = t.train().path();
                 if (test.isEmpty()) {
                     test = t.test().path();
+                    testFromLoader = true;
                 }
             }
             if (test.equals("fashion-mnist")) {
                 test = t.test().path();
+                testFromLoader = true;
             }
         }
         if (test.isEmpty() || test.equals("none")) {
             test = null;
         }
-        return new Sources(train, test);
+        return new Sources(train, test, testFromLoader);
     }
 
     /** Runs the job from scratch, or resumes it from its newest valid checkpoint, to its last step. */
@@ -128,7 +133,7 @@ public final class Trainer {
             LatherTable.Opened testTable = LatherTable.open(spark, sources.test());
             var testRows = testTable.data();
             long testLimit = config.integer("data.test_limit");
-            if (testLimit > 0 && !config.get("data.test").equals("fashion-mnist") && !config.get("data.train").equals("fashion-mnist")) {
+            if (testLimit > 0 && !sources.testFromLoader()) { // the loader already applied it
                 testRows = testRows.orderBy(LatherTable.ROW_ID).limit((int) testLimit);
             }
             test = TrainingData.pack(testRows, partitions, spec.task(), targetWidth);
