@@ -100,6 +100,7 @@ public final class Model {
     public static Model build(ModelSpec spec, Precision precision) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(precision, "precision");
+        io.lather.models.internal.SameDiffOutputFilter.install(); // ND4J prints a line per differentiated op
         DataType dt = precision.dataType();
         ModelGraph g;
         if (spec instanceof MlpSpec s) {
