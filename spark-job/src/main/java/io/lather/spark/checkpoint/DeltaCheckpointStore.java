@@ -10,7 +10,6 @@ import io.lather.optimizer.state.HostTensor;
 import io.lather.optimizer.state.OptimizerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,7 +79,7 @@ public final class DeltaCheckpointStore {
                     "a directory path or URI");
         }
         this.spark = spark;
-        this.path = qualify(path);
+        this.path = io.lather.spark.DeltaPaths.qualify(path);
         this.keepLast = keepLast;
     }
 
@@ -547,13 +546,5 @@ public final class DeltaCheckpointStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot inspect checkpoint directory " + path, e);
         }
-    }
-
-    /** Local paths absolute, so that the table's identity does not depend on the working directory; URIs unchanged. */
-    private static String qualify(String path) {
-        if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-            return path;
-        }
-        return Path.of(path).toAbsolutePath().normalize().toString();
     }
 }

@@ -75,7 +75,7 @@ public final class DeltaMetricsSink {
      */
     public DeltaMetricsSink(SparkSession spark, String path) {
         this.spark = spark;
-        path = qualify(path);
+        path = io.lather.spark.DeltaPaths.qualify(path);
         this.path = path;
         switch (state(spark, path)) {
             case DELTA -> checkMetricsTable(spark, path);
@@ -189,7 +189,7 @@ public final class DeltaMetricsSink {
      *     {@code UNSUPPORTED_SCHEMA_VERSION}, {@code EMPTY_TABLE}, or {@code UNKNOWN_RUN} (naming the runs present)
      */
     public static List<StepMetrics> readRun(SparkSession spark, String path, String runId) {
-        path = qualify(path);
+        path = io.lather.spark.DeltaPaths.qualify(path);
         return readRuns(spark, path, List.of(runId)).get(runId);
     }
 
@@ -203,7 +203,7 @@ public final class DeltaMetricsSink {
      * @throws MetricsException as {@link #readRun}; {@code UNKNOWN_RUN} names the first run without rows
      */
     public static Map<String, List<StepMetrics>> readRuns(SparkSession spark, String path, List<String> runIds) {
-        path = qualify(path);
+        path = io.lather.spark.DeltaPaths.qualify(path);
         Dataset<Row> table = openForRead(spark, path);
         LinkedHashSet<String> wanted = new LinkedHashSet<>(runIds);
         Column[] columns = MetricsSchema.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
@@ -244,7 +244,7 @@ public final class DeltaMetricsSink {
      *     {@code UNSUPPORTED_SCHEMA_VERSION}
      */
     public static List<String> runIds(SparkSession spark, String path) {
-        path = qualify(path);
+        path = io.lather.spark.DeltaPaths.qualify(path);
         return runIds(openForRead(spark, path));
     }
 
@@ -303,17 +303,5 @@ public final class DeltaMetricsSink {
     /** A Spark SQL string literal (backslash escapes, Spark's default parser setting). */
     static String sqlString(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
-
-    /**
-     * Local paths are made absolute: Delta's table builder takes a relative location for a table name
-     * ({@code lather-data/metrics} is "not a valid name"), and a relative path would otherwise depend on the
-     * working directory of whichever JVM reads it. URIs ({@code s3a://…}, {@code file:/…}) are kept as given.
-     */
-    static String qualify(String path) {
-        if (path == null || path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-            return path;
-        }
-        return java.nio.file.Path.of(path).toAbsolutePath().normalize().toString();
     }
 }

@@ -3,9 +3,6 @@ package io.lather.spark.ml;
 import io.lather.optimizer.config.OptimizerConfigParser;
 import io.lather.optimizer.config.Presets;
 import java.io.Serializable;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -238,17 +235,5 @@ final class ParamSupport {
                     + Presets.didYouMean(full, known) + ". Fix: use a key listed in conf/README.md.");
         }
         return new AbstractMap.SimpleImmutableEntry<>(full, value);
-    }
-
-    /** A local path made absolute; URIs with a scheme (hdfs://, s3a://, file:) are kept as they are. */
-    static String qualify(String location) {
-        try {
-            if (new URI(location).getScheme() != null && location.contains(":")) {
-                return location;
-            }
-        } catch (URISyntaxException e) {
-            // not a URI: a local path
-        }
-        return Path.of(location).toAbsolutePath().normalize().toString();
     }
 }
