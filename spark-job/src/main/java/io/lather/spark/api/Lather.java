@@ -14,6 +14,7 @@ import io.lather.spark.metrics.DeltaMetricsSink;
 import io.lather.spark.metrics.MetricsSchema;
 import io.lather.spark.metrics.StepMetrics;
 import io.lather.spark.train.TrainResult;
+import io.lather.spark.train.TrainingData;
 import io.lather.spark.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,11 +73,7 @@ public final class Lather {
      * @return the train and test tables ({@code path()}, {@code properties()}, {@code describe()})
      */
     public static FashionMnist.Tables loadFashionMnist(SparkSession spark, String dataDir, int trainRows, int testRows) {
-        int train = trainRows > 0 ? trainRows : -1;
-        int test = testRows > 0 ? testRows : -1;
-        String dir = Path.of(dataDir, train < 0 && test < 0 ? "fashion-mnist"
-                : "fashion-mnist-" + Math.max(train, 0) + "-" + Math.max(test, 0)).toString();
-        return FashionMnist.load(spark, FashionMnist.Options.defaults(dir).withLimits(train, test));
+        return TrainingData.fashionMnist(spark, dataDir, Math.max(trainRows, 0), Math.max(testRows, 0));
     }
 
     // ------------------------------------------------------------------------------------------------ training

@@ -1,11 +1,13 @@
 package io.lather.spark.bench;
 
 import io.lather.datasets.LatherTable;
+import io.lather.datasets.fashionmnist.FashionMnist;
 import io.lather.datasets.spark.LatherSparkSessions;
 import io.lather.spark.config.JobConfig;
 import io.lather.spark.metrics.DeltaMetricsSink;
 import io.lather.spark.metrics.StepMetrics;
 import io.lather.spark.train.TrainResult;
+import io.lather.spark.train.TrainingData;
 import io.lather.spark.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,15 +110,15 @@ public final class TrainingBenchmark {
 
     /** MLlib's MLP classifier on the same tables, layers and partitions; L-BFGS with {@code iterations} iterations. */
     private static Row mllib(SparkSession spark, JobConfig config, int iterations, PrintStream out) {
-        Map<String, String> paths = fashionMnistPaths(spark, config);
+        FashionMnist.Tables tables = fashionMnist(spark, config);
         int partitions = (int) (config.integer("train.partitions") > 0 ? config.integer("train.partitions")
                 : spark.sparkContext().defaultParallelism());
-        Dataset<org.apache.spark.sql.Row> train = vectors(LatherTable.open(spark, paths.get("train")).data()).repartition(partitions).cache();
-        Dataset<org.apache.spark.sql.Row> test = vectors(LatherTable.open(spark, paths.get("test")).data()).cache();
+        Dataset<org.apache.spark.sql.Row> train = vectors(LatherTable.open(spark, tables.train().path()).data()).repartition(partitions).cache();
+        Dataset<org.apache.spark.sql.Row> test = vectors(LatherTable.open(spark, tables.test().path()).data()).cache();
         long n = train.count();
         test.count();
-        int features = (int) LatherTable.open(spark, paths.get("train")).properties().numFeatures();
-        int classes = (int) LatherTable.open(spark, paths.get("train")).properties().numClasses();
+        int features = (int) LatherTable.open(spark, tables.train().path()).properties().numFeatures();
+        int classes = (int) LatherTable.open(spark, tables.train().path()).properties().numClasses();
         List<Integer> layers = new ArrayList<>();
         layers.add(features);
         for (String h : config.get("model.hidden_sizes").split(",")) {
@@ -145,17 +146,10 @@ public final class TrainingBenchmark {
                 functions.col(LatherTable.LABEL).cast("double").alias("label"));
     }
 
-    private static Map<String, String> fashionMnistPaths(SparkSession spark, JobConfig config) {
-        // the Trainer runs before and loads the tables; resolve the same paths it uses
-        long limit = config.integer("data.limit");
-        long testLimit = config.integer("data.test_limit");
-        Path dir = Path.of(config.get("data.dir"), limit == 0 && testLimit == 0 ? "fashion-mnist" : "fashion-mnist-" + limit + "-" + testLimit);
-        var tables = io.lather.datasets.fashionmnist.FashionMnist.load(spark,
-                io.lather.datasets.fashionmnist.FashionMnist.Options.defaults(dir.toString()).withLimits(limit == 0 ? -1 : (int) limit, testLimit == 0 ? -1 : (int) testLimit));
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("train", tables.train().path());
-        m.put("test", tables.test().path());
-        return m;
+    /** The Fashion-MNIST tables the Trainer used for this configuration (already loaded: this only opens them). */
+    private static FashionMnist.Tables fashionMnist(SparkSession spark, JobConfig config) {
+        return TrainingData.fashionMnist(spark, config.get("data.dir"), (int) config.integer("data.limit"),
+                (int) config.integer("data.test_limit"));
     }
 
     static String table(List<Row> rows, double target, Path job, List<String> sets) {

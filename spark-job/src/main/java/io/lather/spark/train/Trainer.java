@@ -24,7 +24,6 @@ import io.lather.spark.metrics.DeltaMetricsSink;
 import io.lather.spark.metrics.ProgressLine;
 import io.lather.spark.metrics.StepMetrics;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -71,13 +70,8 @@ public final class Trainer {
         String test = config.get("data.test");
         boolean testFromLoader = false;
         if (train.equals("fashion-mnist") || test.equals("fashion-mnist")) {
-            int limit = (int) config.integer("data.limit");
-            int testLimit = (int) config.integer("data.test_limit");
-            String dir = Path.of(config.get("data.dir"), limit == 0 && testLimit == 0 ? "fashion-mnist"
-                    : "fashion-mnist-" + limit + "-" + testLimit).toString();
-            // job config: 0 = all rows; the loader's convention: -1 = all rows
-            FashionMnist.Tables t = FashionMnist.load(spark, FashionMnist.Options.defaults(dir)
-                    .withLimits(limit == 0 ? -1 : limit, testLimit == 0 ? -1 : testLimit));
+            FashionMnist.Tables t = TrainingData.fashionMnist(spark, config.get("data.dir"), (int) config.integer("data.limit"),
+                    (int) config.integer("data.test_limit"));
             if (train.equals("fashion-mnist")) {
                 train = t.train().path();
                 if (test.isEmpty()) {

@@ -1,6 +1,8 @@
 package io.lather.spark.train;
 
 import io.lather.datasets.LatherTable;
+import io.lather.datasets.fashionmnist.FashionMnist;
+import java.nio.file.Path;
 import io.lather.models.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +13,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -81,6 +84,22 @@ public final class TrainingData {
     public static long[] partitionSizes(JavaRDD<PackedPartition> packed) {
         List<Integer> sizes = packed.map(PackedPartition::rows).collect();
         return sizes.stream().mapToLong(Integer::longValue).toArray();
+    }
+
+    /**
+     * Fashion-MNIST from Debian's {@code dataset-fashion-mnist} package as two Lather Delta tables under
+     * {@code <dataDir>/fashion-mnist} (all rows) or {@code <dataDir>/fashion-mnist-<train>-<test>} (a slice); loaded
+     * once, then reused.
+     *
+     * @param trainRows the first this many training examples; 0 = all 60,000
+     * @param testRows the first this many test examples; 0 = all 10,000
+     */
+    public static FashionMnist.Tables fashionMnist(SparkSession spark, String dataDir, int trainRows, int testRows) {
+        String dir = Path.of(dataDir, trainRows == 0 && testRows == 0 ? "fashion-mnist"
+                : "fashion-mnist-" + trainRows + "-" + testRows).toString();
+        // the loader's convention for "all rows" is -1
+        return FashionMnist.load(spark, FashionMnist.Options.defaults(dir)
+                .withLimits(trainRows == 0 ? -1 : trainRows, testRows == 0 ? -1 : testRows));
     }
 
     /** For error messages. */
