@@ -66,15 +66,38 @@ public final class Tensors {
      * @return a new c-ordered tensor of x's shape in the matrices' data type
      */
     public static INDArray contractModes(INDArray x, boolean[] selected, List<INDArray> matrices, boolean transposeMatrices) {
+        if (x.rank() == 0 || matrices.isEmpty()) {
+            return x.dup('c');
+        }
+        DataType type = matrices.get(0).dataType();
+        long length = contractedLength(x, selected, matrices, transposeMatrices);
+        return contractModes(x, selected, matrices, transposeMatrices, Nd4j.createUninitialized(type, new long[] {length}, 'c'),
+                x.rank() > 1 ? Nd4j.createUninitialized(type, new long[] {length}, 'c') : null);
+    }
+
+    /**
+     * {@link #contractModes(INDArray, boolean[], List, boolean)} without allocating: the k contraction steps alternate
+     * between {@code out} and {@code work} so that the last one writes {@code out}; the result is a view of
+     * {@code out} with the contracted shape.
+     *
+     * @param out c-contiguous array of the matrices' type with as many elements as the result; must not be x
+     * @param work like out (unused for a 1-D x); must not be x or out. Its contents are garbage afterwards
+     */
+    public static INDArray contractModes(INDArray x, boolean[] selected, List<INDArray> matrices, boolean transposeMatrices,
+            INDArray out, INDArray work) {
         int k = x.rank();
         if (k == 0 || matrices.isEmpty()) {
-            return x.dup('c');
+            return out.reshape(x.shape()).assign(x);
+        }
+        if (x == out || x == work || (k > 1 && (work == null || work == out))) {
+            throw new IllegalArgumentException("contractModes needs an output and a work array distinct from its input");
         }
         DataType type = matrices.get(0).dataType();
         INDArray cur = contiguous(x.castTo(type));
         long[] shape = cur.shape().clone();
         int next = 0;
         for (int mode = 0; mode < k; mode++) {
+            INDArray target = (k - 1 - mode) % 2 == 0 ? out : work;
             long d0 = shape[0];
             long rest = cur.length() / Math.max(d0, 1);
             INDArray x2d = cur.reshape(d0, rest);
@@ -82,15 +105,42 @@ public final class Tensors {
             System.arraycopy(shape, 1, newShape, 0, k - 1);
             if (selected[mode]) {
                 INDArray m = matrices.get(next++);
-                newShape[k - 1] = transposeMatrices ? m.size(0) : m.size(1);
-                cur = gemm(x2d, true, m, transposeMatrices).reshape(newShape);
+                long cols = transposeMatrices ? m.size(0) : m.size(1);
+                newShape[k - 1] = cols;
+                cur = gemm(x2d, true, m, transposeMatrices, view(target, rest, cols)).reshape(newShape);
             } else {
                 newShape[k - 1] = d0;
-                cur = x2d.transpose().dup('c').reshape(newShape);
+                cur = view(target, rest, d0).assign(x2d.transpose()).reshape(newShape);
             }
             shape = newShape;
         }
         return cur;
+    }
+
+    /** Number of elements of {@code contractModes(x, …)}'s result (square matrices keep x's size). */
+    private static long contractedLength(INDArray x, boolean[] selected, List<INDArray> matrices, boolean transposeMatrices) {
+        long length = 1;
+        int next = 0;
+        for (int mode = 0; mode < x.rank(); mode++) {
+            if (selected[mode]) {
+                INDArray m = matrices.get(next++);
+                length *= transposeMatrices ? m.size(0) : m.size(1);
+            } else {
+                length *= x.size(mode);
+            }
+        }
+        return length;
+    }
+
+    /** The first rows·cols elements of a c-contiguous buffer as a rows × cols c-ordered view. */
+    private static INDArray view(INDArray buffer, long rows, long cols) {
+        if (buffer.length() < rows * cols || !isRowMajorContiguous(buffer)) {
+            throw new IllegalArgumentException("work array of shape " + java.util.Arrays.toString(buffer.shape())
+                    + " cannot hold a " + rows + "x" + cols + " result");
+        }
+        INDArray flat = buffer.reshape(buffer.length());
+        return (flat.length() == rows * cols ? flat : flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, rows * cols)))
+                .reshape(rows, cols);
     }
 
     /**
@@ -98,15 +148,21 @@ public final class Tensors {
      * For a matrix G: mode 0 gives G Gᵀ, mode 1 gives Gᵀ G; for a vector g: g gᵀ.
      */
     public static INDArray outerProduct(INDArray x, int mode) {
+        long d = x.size(mode);
+        return outerProduct(x, mode, Nd4j.createUninitialized(x.dataType(), new long[] {d, d}, 'c'));
+    }
+
+    /** {@link #outerProduct(INDArray, int)} into a preallocated d_i × d_i c-ordered array of x's type. */
+    public static INDArray outerProduct(INDArray x, int mode, INDArray out) {
         INDArray c = contiguous(x);
         long d = c.size(mode);
         long rest = c.length() / Math.max(d, 1);
         if (mode == 0) {
             INDArray u = c.reshape(d, rest);
-            return gemm(u, false, u, true);
+            return gemm(u, false, u, true, out);
         } else if (mode == c.rank() - 1) {
             INDArray u = c.reshape(rest, d);
-            return gemm(u, true, u, false);
+            return gemm(u, true, u, false, out);
         } else {
             int[] perm = new int[c.rank()];
             perm[0] = mode;
@@ -116,7 +172,7 @@ public final class Tensors {
                 }
             }
             INDArray u = c.permute(perm).dup('c').reshape(d, rest);
-            return gemm(u, false, u, true);
+            return gemm(u, false, u, true, out);
         }
     }
 
@@ -192,10 +248,15 @@ public final class Tensors {
 
     /** torch.lerp semantics: a + w(b − a) for w &lt; 0.5, b − (b − a)(1 − w) otherwise; in place on {@code a}. */
     public static INDArray lerpInPlace(INDArray a, INDArray b, double w) {
-        INDArray diff = b.sub(a);
+        return lerpInPlace(a, b, w, Nd4j.createUninitialized(a.dataType(), a.shape(), 'c'));
+    }
+
+    /** {@link #lerpInPlace(INDArray, INDArray, double)} with a scratch array of a's type and shape (overwritten). */
+    public static INDArray lerpInPlace(INDArray a, INDArray b, double w, INDArray tmp) {
+        INDArray diff = b.sub(a, tmp);
         if (w < 0.5) {
             return a.addi(diff.muli(w));
         }
-        return a.assign(b.sub(diff.muli(1.0 - w)));
+        return a.assign(diff.muli(1.0 - w).rsubi(b));
     }
 }

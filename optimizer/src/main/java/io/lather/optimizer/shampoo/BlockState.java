@@ -18,10 +18,20 @@ final class BlockState {
     INDArray diagonal;
     /** Shampoo state (null when the main preconditioner is diagonal). */
     ShampooBlock shampoo;
+    /** This step's (L2-augmented) gradient of the block; a reused work array, not state. */
+    private INDArray gradient;
 
     BlockState(ParameterBlocking parameter, BlockSpec spec) {
         this.parameter = parameter;
         this.spec = spec;
+    }
+
+    /** The block's gradient work array (allocated on first use, in the parameter's type). */
+    INDArray gradient(org.nd4j.linalg.api.buffer.DataType type) {
+        if (gradient == null || gradient.dataType() != type) {
+            gradient = org.nd4j.linalg.factory.Nd4j.createUninitialized(type, spec.shape(), 'c');
+        }
+        return gradient;
     }
 
     void visitState(StateVisitor v) {

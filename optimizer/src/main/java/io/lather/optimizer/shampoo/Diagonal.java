@@ -14,23 +14,23 @@ final class Diagonal {
         return config instanceof DiagonalConfig.Sgd ? null : Nd4j.zeros(type, shape);
     }
 
-    /** V ← β·V + w·G⊙G. */
-    static void update(DiagonalConfig config, INDArray v, INDArray g) {
+    /** V ← β·V + w·G⊙G, with {@code tmp} (G's type and shape) as scratch. */
+    static void update(DiagonalConfig config, INDArray v, INDArray g, INDArray tmp) {
         if (config instanceof DiagonalConfig.AdaGrad) {
-            v.addi(g.mul(g));
+            v.addi(g.mul(g, tmp));
         } else if (config instanceof DiagonalConfig.RmsProp r) {
-            ema(v, g, r.beta2(), r.dropWeightingFactorOnGsquare());
+            ema(v, g, r.beta2(), r.dropWeightingFactorOnGsquare(), tmp);
         } else if (config instanceof DiagonalConfig.Adam a) {
-            ema(v, g, a.beta2(), a.dropWeightingFactorOnGsquare());
+            ema(v, g, a.beta2(), a.dropWeightingFactorOnGsquare(), tmp);
         }
     }
 
-    private static void ema(INDArray v, INDArray g, double beta2, boolean drop) {
+    private static void ema(INDArray v, INDArray g, double beta2, boolean drop, INDArray tmp) {
         double w = drop || beta2 == 1.0 ? 1.0 : 1.0 - beta2;
         if (beta2 != 1.0) {
             v.muli(beta2);
         }
-        v.addi(g.mul(g).muli(w));
+        v.addi(g.mul(g, tmp).muli(w));
     }
 
     /** The bias correction at step t: 1 − β2^t for Adam (unless the weighting factor is dropped), else 1. */
@@ -41,10 +41,13 @@ final class Diagonal {
         return 1.0;
     }
 
-    /** H/(√(V/bc) + ε) as a new array; SGD returns a copy of H (never H itself, see ALGORITHMS.md §10.1). */
-    static INDArray precondition(DiagonalConfig config, INDArray v, INDArray h, double bc) {
+    /**
+     * H/(√(V/bc) + ε) written into {@code out}; SGD copies H into {@code out} (never returns H itself, see ALGORITHMS.md
+     * §10.1). {@code out} and {@code tmp} are scratch arrays of H's type and shape, distinct from H and V.
+     */
+    static INDArray precondition(DiagonalConfig config, INDArray v, INDArray h, double bc, INDArray out, INDArray tmp) {
         if (v == null) {
-            return h.dup();
+            return out.assign(h);
         }
         double eps;
         if (config instanceof DiagonalConfig.AdaGrad a) {
@@ -54,7 +57,7 @@ final class Diagonal {
         } else {
             eps = ((DiagonalConfig.Adam) config).epsilon();
         }
-        INDArray denom = Transforms.sqrt(v.div(bc), false).addi(eps);
-        return h.div(denom);
+        INDArray denom = Transforms.sqrt(v.div(bc, tmp), false).addi(eps);
+        return h.div(denom, out);
     }
 }

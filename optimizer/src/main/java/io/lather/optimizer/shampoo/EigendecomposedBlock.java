@@ -73,7 +73,7 @@ final class EigendecomposedBlock extends ShampooBlock {
         for (int j = 0; j < modes.length; j++) {
             mats.add(perModeMatrix(j, ctx.epsilon()));
         }
-        return applyPerMode(h, mats);
+        return applyPerMode(h, mats, ctx.buffers());
     }
 
     @Override

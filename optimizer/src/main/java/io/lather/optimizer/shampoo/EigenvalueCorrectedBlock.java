@@ -5,6 +5,7 @@ import io.lather.optimizer.config.EigenvalueCorrectedShampooConfig;
 import io.lather.optimizer.linalg.EigendecompositionResult;
 import io.lather.optimizer.linalg.Eigendecompositions;
 import io.lather.optimizer.linalg.Tensors;
+import io.lather.optimizer.linalg.WorkBuffers;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,32 +55,35 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
         }
     }
 
-    private INDArray rotate(INDArray x, boolean back) {
-        List<INDArray> q = Arrays.asList(eigenvectors);
-        if (q.isEmpty()) {
-            return x.castTo(corrected.dataType()).dup();
+    /** rot(x) = x ⋆ Q_0 ⋆ Q_1 … (or unrot with Qᵀ when {@code back}) into the work array {@code into}. */
+    private INDArray rotate(INDArray x, boolean back, WorkBuffers buffers, String into) {
+        if (eigenvectors.length == 0) {
+            return buffers.get(into, corrected.dataType(), shape).assign(x);
         }
-        return Tensors.contractModes(x, selected, q, back);
+        DataType t = eigenvectors[0].dataType();
+        return Tensors.contractModes(x, selected, Arrays.asList(eigenvectors), back, buffers.get(into, t, shape),
+                buffers.get(CONTRACTION_WORK, t, shape));
     }
 
     @Override
     void afterAmortized(INDArray g, INDArray rotatedSquares, StepContext ctx) {
-        INDArray squares;
         // Supplied (partition) squares were measured in the basis the partitions were sent, i.e. the one held before
         // this step. The reference measures R in the basis held after the amortized computation, so at a step that
         // changed a basis the supplied squares are stale: they would pair E's new entries with the old coordinates
         // (and coordinates where E is still ~0 would get steps of size |R|/ε). That step therefore uses the squares of
         // the global gradient in the new basis, as the reference does; every other step uses the partition squares.
+        WorkBuffers buffers = ctx.buffers();
+        INDArray squares = buffers.get("ec.squares", corrected.dataType(), shape);
         if (rotatedSquares != null && !basisChangedThisStep) {
-            squares = rotatedSquares.castTo(corrected.dataType());
+            squares.assign(rotatedSquares);
         } else {
-            INDArray r = rotate(g, false).castTo(corrected.dataType());
-            squares = r.muli(r);
+            INDArray r = rotate(g, false, buffers, "ec.rotated");
+            squares.assign(r).muli(squares);
         }
         if (ctx.beta2() != 1.0) {
             corrected.muli(ctx.beta2());
         }
-        corrected.addi(squares.mul(ctx.weight()));
+        corrected.addi(squares.muli(ctx.weight()));
         basisChangedThisStep = false;
     }
 
@@ -95,11 +99,12 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
 
     @Override
     INDArray precondition(INDArray h, StepContext ctx) {
-        INDArray r = rotate(h, false);
-        INDArray e = corrected.div(ctx.biasCorrection());
+        WorkBuffers buffers = ctx.buffers();
+        INDArray r = rotate(h, false, buffers, "ec.rotated");
+        INDArray e = corrected.div(ctx.biasCorrection(), buffers.get("ec.denominator", corrected.dataType(), shape));
         INDArray denom = (root == 2.0 ? Transforms.sqrt(e, false) : Transforms.pow(e, 1.0 / root, false)).addi(ctx.epsilon());
-        r = r.divi(denom.castTo(r.dataType()));
-        return rotate(r, true).castTo(h.dataType());
+        r.divi(denom.castTo(r.dataType()));
+        return rotate(r, true, buffers, DIRECTION).castTo(h.dataType());
     }
 
     @Override

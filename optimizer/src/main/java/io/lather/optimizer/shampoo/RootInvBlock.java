@@ -36,7 +36,7 @@ final class RootInvBlock extends ShampooBlock {
 
     @Override
     INDArray precondition(INDArray h, StepContext ctx) {
-        return applyPerMode(h, Arrays.asList(inverseRoots));
+        return applyPerMode(h, Arrays.asList(inverseRoots), ctx.buffers());
     }
 
     @Override

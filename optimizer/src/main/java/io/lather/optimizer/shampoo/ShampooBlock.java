@@ -65,15 +65,17 @@ abstract class ShampooBlock {
             } else {
                 boolean kl = klActive();
                 for (int j = 0; j < modes.length; j++) {
-                    outer[j] = Tensors.outerProduct(kl ? klTransform(g, j, ctx) : g, modes[j]);
+                    INDArray x = kl ? klTransform(g, j, ctx) : g;
+                    outer[j] = Tensors.outerProduct(x, modes[j], ctx.buffers().get("shampoo.outer." + j, x.dataType(), dim(j), dim(j)));
                 }
             }
             for (int j = 0; j < modes.length; j++) {
                 if (ctx.beta2() != 1.0) {
                     factors[j].muli(ctx.beta2());
                 }
-                // not in place: the outer products are read again by the per-factor eigenvalue EMA
-                factors[j].addi(outer[j].castTo(factors[j].dataType()).mul(ctx.weight()));
+                // w·O in a scratch array, not in place: the outer products are read again by the per-factor eigenvalue EMA
+                INDArray scaled = ctx.buffers().get("shampoo.scaled_outer", factors[j].dataType(), dim(j), dim(j));
+                factors[j].addi(scaled.assign(outer[j]).muli(ctx.weight()));
             }
             afterFactorUpdate(outer, ctx);
             if (ctx.amortize()) {
@@ -179,7 +181,10 @@ abstract class ShampooBlock {
      */
     abstract void computeFactor(int j, INDArray a, StepContext ctx);
 
-    /** The Shampoo direction for the filtered gradient H, as a new array of H's type. */
+    /**
+     * The Shampoo direction for the filtered gradient H, as an array of H's type that is either new or the work array
+     * {@link #DIRECTION}; callers may modify it but must be done with it before the next block's direction.
+     */
     abstract INDArray precondition(INDArray h, StepContext ctx);
 
     /** Visits the variant's tensors (the factors and failure counter are visited here). */
@@ -193,13 +198,23 @@ abstract class ShampooBlock {
     /** Called after imported values were assigned, so derived caches can be dropped. */
     void afterImport() {}
 
-    /** Applies per-mode matrices to the selected modes and casts back to H's type. */
-    final INDArray applyPerMode(INDArray h, List<INDArray> matrices) {
+    /**
+     * Applies per-mode matrices to the selected modes and casts back to H's type. The result lives in the work array
+     * {@link #DIRECTION} (valid until the next block's direction is computed).
+     */
+    final INDArray applyPerMode(INDArray h, List<INDArray> matrices, io.lather.optimizer.linalg.WorkBuffers buffers) {
         if (matrices.isEmpty()) {
-            return h.dup();
+            return buffers.like(DIRECTION, h).assign(h);
         }
-        return Tensors.contractModes(h, selected, matrices, false).castTo(h.dataType());
+        DataType t = matrices.get(0).dataType();
+        return Tensors.contractModes(h, selected, matrices, false, buffers.get(DIRECTION, t, shape),
+                buffers.get(CONTRACTION_WORK, t, shape)).castTo(h.dataType());
     }
+
+    /** Work array holding a block's Shampoo direction (what {@link #precondition} returns). */
+    static final String DIRECTION = "shampoo.direction";
+    /** Work array for the intermediate steps of a mode contraction. */
+    static final String CONTRACTION_WORK = "shampoo.contraction_work";
 
     static INDArray identity(long d, DataType type) {
         return Nd4j.eye(d).castTo(type);

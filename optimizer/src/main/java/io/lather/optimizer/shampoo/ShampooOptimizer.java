@@ -17,6 +17,7 @@ import io.lather.optimizer.config.ShampooPreconditionerConfig;
 import io.lather.optimizer.config.WeightDecayType;
 import io.lather.optimizer.linalg.SymmetricEigensolver;
 import io.lather.optimizer.linalg.Tensors;
+import io.lather.optimizer.linalg.WorkBuffers;
 import io.lather.optimizer.state.HostTensor;
 import io.lather.optimizer.state.OptimizerState;
 import io.lather.optimizer.state.StateException;
@@ -58,6 +59,10 @@ public final class ShampooOptimizer implements Optimizer {
     private final LinkedHashMap<String, ParameterBlocking> blocking = new LinkedHashMap<>();
     private final LinkedHashMap<String, List<BlockState>> blocks = new LinkedHashMap<>();
     private final SymmetricEigensolver solver;
+    /** Reused work arrays: a step allocates no per-element temporaries (see {@link WorkBuffers}). */
+    private final WorkBuffers buffers = new WorkBuffers();
+    /** General-purpose scratch array of a block's shape, overwritten by each element-wise helper that borrows it. */
+    private static final String SCRATCH = "step.scratch";
     private final WorkCounters counters = new WorkCounters();
     private final double peakLr;
     private final double beta3;
@@ -280,7 +285,7 @@ public final class ShampooOptimizer implements Optimizer {
             counters.amortizedSteps++;
         }
         StepContext ctx = new StepContext(t, amortize, config.beta2(), factorWeight(), factorBiasCorrection(t),
-                factorBiasCorrection(t - 1), config.epsilon(), solver, counters);
+                factorBiasCorrection(t - 1), config.epsilon(), solver, counters, buffers);
         double muX = 0;
         double muY = 0;
         if (avg instanceof IterateAveragingConfig.GeneralizedPrimalAveraging g) {
@@ -299,9 +304,10 @@ public final class ShampooOptimizer implements Optimizer {
         for (Map.Entry<String, INDArray> e : present.entrySet()) {
             INDArray param = parameters.get(e.getKey());
             for (BlockState s : blocks.get(e.getKey())) {
-                INDArray g = s.parameter.view(e.getValue(), s.spec).dup('c');
+                INDArray g = s.gradient(e.getValue().dataType()).assign(s.parameter.view(e.getValue(), s.spec));
+                INDArray tmp = buffers.like(SCRATCH, g);
                 if (config.weightDecay() != 0.0 && config.weightDecayType() == WeightDecayType.L2) {
-                    g.addi(s.parameter.view(param, s.spec).mul(config.weightDecay()));
+                    g.addi(s.parameter.view(param, s.spec).mul(config.weightDecay(), tmp));
                 }
                 if (s.shampoo != null) {
                     BlockStatistics supplied = null;
@@ -314,7 +320,7 @@ public final class ShampooOptimizer implements Optimizer {
                     s.shampoo.update(g, ctx, supplied);
                 }
                 if (s.diagonal != null) {
-                    Diagonal.update(s.shampoo == null ? (DiagonalConfig) config.preconditioner() : config.grafting(), s.diagonal, g);
+                    Diagonal.update(s.shampoo == null ? (DiagonalConfig) config.preconditioner() : config.grafting(), s.diagonal, g, tmp);
                 }
                 active.add(s);
                 grads.add(g);
@@ -326,17 +332,19 @@ public final class ShampooOptimizer implements Optimizer {
             BlockState s = active.get(i);
             INDArray g = grads.get(i);
             INDArray w = s.parameter.view(parameters.get(s.spec.id().parameter()), s.spec);
+            INDArray tmp = buffers.like(SCRATCH, g);
             INDArray h = filteredGradient(s, g, t);
             INDArray p = direction(s, h, t, graftPhase, ctx);
-            applyWeightDecay(s, p, w);
+            applyWeightDecay(s, p, w, tmp);
             if (s.momentumBuffer != null) {
                 IterateAveragingConfig.ClassicMomentum cm = (IterateAveragingConfig.ClassicMomentum) avg;
-                s.momentumBuffer.muli(cm.momentum()).addi(p.mul(1.0 - cm.dampening()));
-                p = cm.nesterov() ? p.muli(1.0 - cm.dampening()).addi(s.momentumBuffer.mul(cm.momentum())) : s.momentumBuffer.dup();
+                s.momentumBuffer.muli(cm.momentum()).addi(p.mul(1.0 - cm.dampening(), tmp));
+                p = cm.nesterov() ? p.muli(1.0 - cm.dampening()).addi(s.momentumBuffer.mul(cm.momentum(), tmp))
+                        : p.assign(s.momentumBuffer);
             }
             p.muli(-lr);
             if (s.weightBuffer != null) {
-                INDArray zMinusW = s.weightBuffer.sub(w);
+                INDArray zMinusW = s.weightBuffer.sub(w, tmp);
                 s.weightBuffer.addi(p);
                 p.muli(1.0 - muX * muY).addi(zMinusW.muli(1.0 - muX));
             }
@@ -349,10 +357,14 @@ public final class ShampooOptimizer implements Optimizer {
         if (beta1 == 0.0) {
             return g;
         }
-        INDArray h = beta3 != beta1 ? Tensors.lerpInPlace(s.filteredGrad.dup(), g, 1.0 - beta3) : null;
-        Tensors.lerpInPlace(s.filteredGrad, g, 1.0 - beta1);
-        if (h == null) {
-            h = s.filteredGrad.dup();
+        INDArray lerpScratch = buffers.like("step.lerp_scratch", g);
+        INDArray h = buffers.like("step.filtered_gradient", g);
+        if (beta3 != beta1) {
+            Tensors.lerpInPlace(h.assign(s.filteredGrad), g, 1.0 - beta3, lerpScratch);
+        }
+        Tensors.lerpInPlace(s.filteredGrad, g, 1.0 - beta1, lerpScratch);
+        if (beta3 == beta1) {
+            h.assign(s.filteredGrad);
         }
         if (config.useBiasCorrection()) {
             h.divi(1.0 - beta3 * Math.pow(beta1, t - 1));
@@ -363,22 +375,25 @@ public final class ShampooOptimizer implements Optimizer {
     private INDArray direction(BlockState s, INDArray h, long t, boolean graftPhase, StepContext ctx) {
         if (s.shampoo == null) {
             DiagonalConfig main = (DiagonalConfig) config.preconditioner();
-            return Diagonal.precondition(main, s.diagonal, h, Diagonal.biasCorrection(main, t));
+            return Diagonal.precondition(main, s.diagonal, h, Diagonal.biasCorrection(main, t), buffers.like(ShampooBlock.DIRECTION, h),
+                    buffers.like(SCRATCH, h));
         }
         DiagonalConfig graft = config.grafting();
         if (graftPhase) {
-            return Diagonal.precondition(graft, s.diagonal, h, Diagonal.biasCorrection(graft, t));
+            return Diagonal.precondition(graft, s.diagonal, h, Diagonal.biasCorrection(graft, t), buffers.like(ShampooBlock.DIRECTION, h),
+                    buffers.like(SCRATCH, h));
         }
         INDArray p = s.shampoo.precondition(h, ctx);
         if (graft != null) {
-            INDArray d = Diagonal.precondition(graft, s.diagonal, h, Diagonal.biasCorrection(graft, t));
+            INDArray d = Diagonal.precondition(graft, s.diagonal, h, Diagonal.biasCorrection(graft, t),
+                    buffers.like("step.grafting_direction", h), buffers.like(SCRATCH, h));
             double ratio = d.norm2Number().doubleValue() / (p.norm2Number().doubleValue() + 1e-16);
             p.muli(ratio);
         }
         return p;
     }
 
-    private void applyWeightDecay(BlockState s, INDArray p, INDArray w) {
+    private void applyWeightDecay(BlockState s, INDArray p, INDArray w, INDArray tmp) {
         double wd = config.weightDecay();
         if (wd == 0.0 || config.weightDecayType() == WeightDecayType.L2) {
             return;
@@ -391,7 +406,7 @@ public final class ShampooOptimizer implements Optimizer {
         if (s.weightBuffer != null) {
             s.weightBuffer.muli(1.0 - lr * alpha);
         } else {
-            p.addi(w.mul(alpha));
+            p.addi(w.mul(alpha, tmp));
         }
     }
 

@@ -14,6 +14,8 @@ import io.lather.optimizer.linalg.SymmetricEigensolver;
  * @param epsilon group ε
  * @param solver eigensolver for amortized computations
  * @param counters where amortized work is counted
+ * @param buffers the optimizer's reusable work arrays (the hot path allocates nothing per step)
  */
 record StepContext(long step, boolean amortize, double beta2, double weight, double biasCorrection,
-        double previousBiasCorrection, double epsilon, SymmetricEigensolver solver, WorkCounters counters) {}
+        double previousBiasCorrection, double epsilon, SymmetricEigensolver solver, WorkCounters counters,
+        io.lather.optimizer.linalg.WorkBuffers buffers) {}

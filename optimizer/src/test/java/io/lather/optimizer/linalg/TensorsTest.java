@@ -1,0 +1,129 @@
+package io.lather.optimizer.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Mode products and outer products against explicit index loops, including the allocation-free forms that write into
+ * reused work arrays (which must not depend on what those arrays held before). Float64, tolerance 1e-12 relative to
+ * the entries' magnitude (a handful of roundings on O(1) sums of ≤ 4 terms).
+ */
+class TensorsTest {
+    private static final double TOL = 1e-12;
+    private final SplittableRandom rnd = new SplittableRandom(7);
+
+    private INDArray random(long... shape) {
+        INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(i, rnd.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    /** Y[a,b,c] = Σ_{i,k} X[i,b,k]·M0[i,a]·M2[k,c] (or M0[a,i], M2[c,k] when transposed). */
+    private static double expected(INDArray x, INDArray m0, INDArray m2, boolean transpose, int a, int b, int c) {
+        double s = 0;
+        for (int i = 0; i < x.size(0); i++) {
+            for (int k = 0; k < x.size(2); k++) {
+                double w0 = transpose ? m0.getDouble(a, i) : m0.getDouble(i, a);
+                double w2 = transpose ? m2.getDouble(c, k) : m2.getDouble(k, c);
+                s += x.getDouble(i, b, k) * w0 * w2;
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void contractModesMatchesIndexLoopsWithAndWithoutWorkArrays() {
+        INDArray x = random(2, 3, 4);
+        INDArray m0 = random(2, 2);
+        INDArray m2 = random(4, 4);
+        boolean[] selected = {true, false, true};
+        for (boolean transpose : new boolean[] {false, true}) {
+            INDArray fresh = Tensors.contractModes(x, selected, List.of(m0, m2), transpose);
+            INDArray out = Nd4j.valueArrayOf(new long[] {24}, Double.NaN, DataType.DOUBLE);
+            INDArray work = Nd4j.valueArrayOf(new long[] {24}, Double.NaN, DataType.DOUBLE);
+            INDArray reused = Tensors.contractModes(x, selected, List.of(m0, m2), transpose, out, work);
+            assertEquals(List.of(2L, 3L, 4L), List.of(reused.size(0), reused.size(1), reused.size(2)));
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 3; b++) {
+                    for (int c = 0; c < 4; c++) {
+                        double e = expected(x, m0, m2, transpose, a, b, c);
+                        assertEquals(e, fresh.getDouble(a, b, c), TOL, "fresh " + a + b + c);
+                        assertEquals(e, reused.getDouble(a, b, c), TOL, "reused " + a + b + c);
+                    }
+                }
+            }
+            // the result is a view of the output array
+            assertEquals(reused.getDouble(1, 2, 3), out.getDouble(23), 0.0);
+        }
+    }
+
+    @Test
+    void contractModesRejectsAliasedWorkArrays() {
+        INDArray x = random(3, 3);
+        INDArray m = random(3, 3);
+        INDArray other = random(3, 3);
+        assertThrows(IllegalArgumentException.class,
+                () -> Tensors.contractModes(x, new boolean[] {true, true}, List.of(m, m), false, x, other));
+        assertThrows(IllegalArgumentException.class,
+                () -> Tensors.contractModes(x, new boolean[] {true, true}, List.of(m, m), false, other, other));
+    }
+
+    @Test
+    void outerProductOfEveryModeMatchesIndexLoops() {
+        INDArray x = random(2, 3, 4);
+        for (int mode = 0; mode < 3; mode++) {
+            long d = x.size(mode);
+            INDArray out = Tensors.outerProduct(x, mode, Nd4j.valueArrayOf(new long[] {d, d}, Double.NaN, DataType.DOUBLE));
+            for (int p = 0; p < d; p++) {
+                for (int q = 0; q < d; q++) {
+                    double s = 0;
+                    for (int i = 0; i < 2; i++) {
+                        for (int j = 0; j < 3; j++) {
+                            for (int k = 0; k < 4; k++) {
+                                int[] idx = {i, j, k};
+                                if (idx[mode] != 0) {
+                                    continue;
+                                }
+                                int[] ip = idx.clone();
+                                int[] iq = idx.clone();
+                                ip[mode] = p;
+                                iq[mode] = q;
+                                s += x.getDouble(ip[0], ip[1], ip[2]) * x.getDouble(iq[0], iq[1], iq[2]);
+                            }
+                        }
+                    }
+                    assertEquals(s, out.getDouble(p, q), TOL, "mode " + mode + " (" + p + "," + q + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void lerpInPlaceFollowsTorchLerpOnBothBranchesAndKeepsB() {
+        for (double w : new double[] {0.1, 0.9}) {
+            INDArray a = random(5);
+            INDArray b = random(5);
+            INDArray a0 = a.dup();
+            INDArray b0 = b.dup();
+            INDArray r = Tensors.lerpInPlace(a, b, w, Nd4j.valueArrayOf(new long[] {5}, Double.NaN, DataType.DOUBLE));
+            assertSame(a, r);
+            for (int i = 0; i < 5; i++) {
+                double x = a0.getDouble(i);
+                double y = b0.getDouble(i);
+                double e = w < 0.5 ? x + w * (y - x) : y - (y - x) * (1 - w);
+                assertEquals(e, a.getDouble(i), 0.0, "w = " + w);
+                assertEquals(y, b.getDouble(i), 0.0);
+            }
+        }
+    }
+}
