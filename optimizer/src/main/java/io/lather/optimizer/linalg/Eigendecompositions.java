@@ -41,10 +41,19 @@ public final class Eigendecompositions {
         return qrAlgorithm(ar, warmStart, qr.maxIterations(), qr.tolerance());
     }
 
-    /** A + εI when perturbing before the computation, otherwise A (float64 copy either way). */
+    /**
+     * Whether {@link #compute} reads its warm start (the QR algorithm, or eigh with a non-zero adaptive tolerance); callers
+     * skip converting the previous eigenvectors to float64 when it does not.
+     */
+    public static boolean usesWarmStart(EigendecompositionConfig config) {
+        return !(config instanceof EigendecompositionConfig.Eigh eigh) || eigh.tolerance() != 0.0;
+    }
+
+    /** A + εI (a float64 copy) when perturbing before the computation, otherwise A in float64 (A itself if it is). */
     public static INDArray ridge(INDArray a, double epsilon, RankDeficiencyConfig rank) {
-        INDArray ar = a.castTo(DataType.DOUBLE).dup('c');
+        INDArray ar = a.castTo(DataType.DOUBLE);
         if (epsilon != 0.0 && rank instanceof RankDeficiencyConfig.Perturbation p && p.perturbBeforeComputation()) {
+            ar = ar.dup('c');
             int n = Tensors.squareSize(ar);
             for (int i = 0; i < n; i++) {
                 ar.putScalar(i, i, ar.getDouble(i, i) + epsilon);

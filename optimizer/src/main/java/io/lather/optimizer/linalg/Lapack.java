@@ -30,6 +30,17 @@ public final class Lapack {
         return openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, a, n, w);
     }
 
+    /**
+     * {@code dsyevd} in place on an ND4J array, without copies through Java arrays: {@code a} must be a c-ordered n×n
+     * float64 array with offset 0. It is passed as column-major, which for a symmetric matrix is the same matrix; on
+     * return row j of {@code a} holds eigenvector j (i.e. {@code a} is Vᵀ) and {@code w} the eigenvalues, ascending.
+     */
+    public static int dsyevdInPlace(org.nd4j.linalg.api.ndarray.INDArray a, int n, org.nd4j.linalg.api.ndarray.INDArray w) {
+        return openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'L', n,
+                new org.bytedeco.javacpp.DoublePointer(a.data().addressPointer()), n,
+                new org.bytedeco.javacpp.DoublePointer(w.data().addressPointer()));
+    }
+
     /** Symmetric eigendecomposition by the implicit QL/QR algorithm ({@code dsyev}); same contract as {@link #dsyevd}. */
     public static int dsyev(double[] a, int n, double[] w) {
         return openblas.LAPACKE_dsyev(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, a, n, w);

@@ -15,4 +15,12 @@ public interface SymmetricEigensolver {
      * @throws MatrixFunctionFailure if no result could be computed
      */
     Eigenpairs eigh(INDArray symmetric, boolean retryWithAlternative);
+
+    /**
+     * Whether {@link #eigh} may be called from several threads at once (the optimizer then runs the eigendecompositions
+     * of one step side by side). False unless an implementation says otherwise.
+     */
+    default boolean isThreadSafe() {
+        return false;
+    }
 }

@@ -40,19 +40,15 @@ final class EigendecomposedBlock extends ShampooBlock {
     }
 
     @Override
-    void computeFactor(int j, INDArray a, StepContext ctx) {
+    boolean computeFactor(int j, INDArray a, StepContext ctx) {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
-                eigenvectors[j].castTo(DataType.DOUBLE), ctx.solver());
+                warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
         requireFinite(r.eigenvalues(), j, ctx, "eigenvalues");
         requireFinite(r.eigenvectors(), j, ctx, "eigenvectors");
         eigenvalues[j] = r.eigenvalues().castTo(eigenvalues[j].dataType());
         eigenvectors[j] = r.eigenvectors().castTo(eigenvectors[j].dataType());
         perMode[j] = null;
-        if (r.recomputed()) {
-            ctx.counters().computed++;
-        } else {
-            ctx.counters().skipped++;
-        }
+        return r.recomputed();
     }
 
     private INDArray perModeMatrix(int j, double epsilon) {

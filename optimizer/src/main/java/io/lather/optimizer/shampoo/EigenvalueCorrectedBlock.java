@@ -28,7 +28,7 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     private final INDArray[] eigenvectors;
     private final INDArray corrected;
     /** Whether this step's amortized computation changed an eigenbasis (reset by {@link #afterAmortized}). */
-    private boolean basisChangedThisStep;
+    private volatile boolean basisChangedThisStep;
 
     EigenvalueCorrectedBlock(BlockId id, long[] shape, boolean[] selected, EigenvalueCorrectedShampooConfig config) {
         super(id, shape, selected, config.statistics());
@@ -43,16 +43,14 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     }
 
     @Override
-    void computeFactor(int j, INDArray a, StepContext ctx) {
+    boolean computeFactor(int j, INDArray a, StepContext ctx) {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
-                eigenvectors[j].castTo(DataType.DOUBLE), ctx.solver());
+                warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
         eigenvectors[j] = requireFinite(r.eigenvectors(), j, ctx, "eigenvectors").castTo(eigenvectors[j].dataType());
         if (r.recomputed()) {
             basisChangedThisStep = true;
-            ctx.counters().computed++;
-        } else {
-            ctx.counters().skipped++;
         }
+        return r.recomputed();
     }
 
     /** rot(x) = x ⋆ Q_0 ⋆ Q_1 … (or unrot with Qᵀ when {@code back}) into the work array {@code into}. */

@@ -62,15 +62,11 @@ final class PerFactorBlock extends ShampooBlock {
     }
 
     @Override
-    void computeFactor(int j, INDArray a, StepContext ctx) {
+    boolean computeFactor(int j, INDArray a, StepContext ctx) {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
-                eigenvectors[j].castTo(DataType.DOUBLE), ctx.solver());
+                warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
         eigenvectors[j] = requireFinite(r.eigenvectors(), j, ctx, "eigenvectors").castTo(eigenvectors[j].dataType());
-        if (r.recomputed()) {
-            ctx.counters().computed++;
-        } else {
-            ctx.counters().skipped++;
-        }
+        return r.recomputed();
     }
 
     private INDArray perModeMatrix(int j, double biasCorrection, double epsilon) {

@@ -28,10 +28,10 @@ final class RootInvBlock extends ShampooBlock {
     }
 
     @Override
-    void computeFactor(int j, INDArray a, StepContext ctx) {
+    boolean computeFactor(int j, INDArray a, StepContext ctx) {
         INDArray x = MatrixRoots.inverseRoot(a, roots[j], config.rootComputation(), ctx.epsilon(), ctx.solver());
         inverseRoots[j] = requireFinite(x, j, ctx, "inverse root").castTo(inverseRoots[j].dataType());
-        ctx.counters().computed++;
+        return true;
     }
 
     @Override

@@ -52,48 +52,60 @@ abstract class ShampooBlock {
     }
 
     /**
-     * Every step: outer products (all computed before any factor changes), factor EMA, the variant's
-     * per-step statistics, and, when due, the amortized computation.
+     * Every step, first part: outer products (all computed before any factor changes), factor EMA and the variant's
+     * per-step statistics that precede the amortized computation.
      */
-    final void update(INDArray g, StepContext ctx, BlockStatistics supplied) {
-        if (modes.length > 0) {
-            INDArray[] outer = new INDArray[modes.length];
-            if (supplied != null) {
-                for (int j = 0; j < modes.length; j++) {
-                    outer[j] = supplied.outerProducts()[j];
-                }
-            } else {
-                boolean kl = klActive();
-                for (int j = 0; j < modes.length; j++) {
-                    INDArray x = kl ? klTransform(g, j, ctx) : g;
-                    outer[j] = Tensors.outerProduct(x, modes[j], ctx.buffers().get("shampoo.outer." + j, x.dataType(), dim(j), dim(j)));
-                }
-            }
+    final void updateStatistics(INDArray g, StepContext ctx, BlockStatistics supplied) {
+        if (modes.length == 0) {
+            return;
+        }
+        INDArray[] outer = new INDArray[modes.length];
+        if (supplied != null) {
             for (int j = 0; j < modes.length; j++) {
-                if (ctx.beta2() != 1.0) {
-                    factors[j].muli(ctx.beta2());
-                }
-                // w·O in a scratch array, not in place: the outer products are read again by the per-factor eigenvalue EMA
-                INDArray scaled = ctx.buffers().get("shampoo.scaled_outer", factors[j].dataType(), dim(j), dim(j));
-                factors[j].addi(scaled.assign(outer[j]).muli(ctx.weight()));
+                outer[j] = supplied.outerProducts()[j];
             }
-            afterFactorUpdate(outer, ctx);
-            if (ctx.amortize()) {
-                amortize(ctx);
+        } else {
+            boolean kl = klActive();
+            for (int j = 0; j < modes.length; j++) {
+                INDArray x = kl ? klTransform(g, j, ctx) : g;
+                outer[j] = Tensors.outerProduct(x, modes[j], ctx.buffers().get("shampoo.outer." + j, x.dataType(), dim(j), dim(j)));
             }
         }
+        for (int j = 0; j < modes.length; j++) {
+            if (ctx.beta2() != 1.0) {
+                factors[j].muli(ctx.beta2());
+            }
+            // w·O in a scratch array, not in place: the outer products are read again by the per-factor eigenvalue EMA
+            INDArray scaled = ctx.buffers().get("shampoo.scaled_outer", factors[j].dataType(), dim(j), dim(j));
+            factors[j].addi(scaled.assign(outer[j]).muli(ctx.weight()));
+        }
+        afterFactorUpdate(outer, ctx);
+    }
+
+    /** Every step, last part (after the amortized computation): the variant's remaining statistics. */
+    final void updateAfterAmortized(INDArray g, StepContext ctx, BlockStatistics supplied) {
         afterAmortized(g, supplied == null ? null : supplied.rotatedSquares(), ctx);
     }
 
+    /** One factor's amortized computation: its bias-corrected (possibly trace-scaled) float64 matrix. */
+    record FactorJob(ShampooBlock block, int factor, INDArray matrix) {}
+
+    /** What a {@link FactorJob} produced: whether it recomputed, a tolerated failure, or a hard error. */
+    record FactorOutcome(boolean recomputed, MatrixFunctionFailure failure, RuntimeException error) {}
+
     /**
-     * The amortized computation with the failure policy of ALGORITHMS.md §5.3.5: a non-finite factor or result is
-     * a hard error; a failing matrix function keeps the previous result of that factor and counts against the
-     * block's tolerance of consecutive failed steps.
+     * The amortized computation's jobs when it is due, one per factor, after the hard checks of ALGORITHMS.md §5.3.5
+     * (a non-finite factor is an error).
      */
-    private void amortize(StepContext ctx) {
-        MatrixFunctionFailure last = null;
+    final List<FactorJob> amortizedJobs(StepContext ctx) {
+        List<FactorJob> jobs = new ArrayList<>();
+        if (!ctx.amortize()) {
+            return jobs;
+        }
         for (int j = 0; j < modes.length; j++) {
-            INDArray a = factors[j].castTo(DataType.DOUBLE).div(ctx.biasCorrection());
+            INDArray a = factors[j].castTo(DataType.DOUBLE);
+            // divide a float64 copy in place; a float64 factor comes back from castTo as itself and must not change
+            a = a == factors[j] ? a.div(ctx.biasCorrection()) : a.divi(ctx.biasCorrection());
             if (statistics.useTraceScaling()) {
                 double trace = Nd4j.diag(a).sumNumber().doubleValue();
                 a.muli(Math.pow(Math.max(trace, ctx.epsilon()), -statistics.traceScalingExponent()));
@@ -101,11 +113,43 @@ abstract class ShampooBlock {
             if (!Tensors.allFinite(a)) {
                 throw OptimizerErrors.nonFiniteFactor(id, j, ctx.step());
             }
-            try {
-                computeFactor(j, a, ctx);
-            } catch (MatrixFunctionFailure e) {
-                last = e;
+            jobs.add(new FactorJob(this, j, a));
+        }
+        return jobs;
+    }
+
+    /**
+     * Runs one job. Jobs of different factors (and blocks) touch disjoint state, so {@link AmortizedComputations} may run
+     * them concurrently; counting and the failure policy happen afterwards in {@link #finishAmortized}.
+     */
+    static FactorOutcome run(FactorJob job, StepContext ctx) {
+        try {
+            return new FactorOutcome(job.block().computeFactor(job.factor(), job.matrix(), ctx), null, null);
+        } catch (MatrixFunctionFailure e) {
+            return new FactorOutcome(false, e, null);
+        } catch (RuntimeException e) {
+            return new FactorOutcome(false, null, e);
+        }
+    }
+
+    /**
+     * The failure policy of ALGORITHMS.md §5.3.5 over this block's outcomes, in factor order: a hard error is rethrown;
+     * a failing matrix function keeps the previous result of that factor and counts against the block's tolerance of
+     * consecutive failed steps.
+     */
+    final void finishAmortized(List<FactorOutcome> outcomes, StepContext ctx) {
+        MatrixFunctionFailure last = null;
+        for (FactorOutcome o : outcomes) {
+            if (o.error() != null) {
+                throw o.error();
+            }
+            if (o.failure() != null) {
+                last = o.failure();
                 ctx.counters().failed++;
+            } else if (o.recomputed()) {
+                ctx.counters().computed++;
+            } else {
+                ctx.counters().skipped++;
             }
         }
         if (last != null) {
@@ -114,7 +158,7 @@ abstract class ShampooBlock {
                 throw OptimizerErrors.tooManyFailures(id, ctx.step(), (int) consecutiveFailures,
                         statistics.numToleratedFailedAmortizedComputations(), last);
             }
-        } else {
+        } else if (!outcomes.isEmpty()) {
             consecutiveFailures = 0;
         }
     }
@@ -174,12 +218,14 @@ abstract class ShampooBlock {
     }
 
     /**
-     * The variant's amortized computation for factor j.
+     * The variant's amortized computation for factor j. May run on a worker thread concurrently with other factors'
+     * computations: it must only touch factor j's own state (and not the step's work buffers or counters).
      *
      * @param a bias-corrected (and possibly trace-scaled) factor in float64
+     * @return true if the matrix function was recomputed, false if the adaptive criterion kept the previous one
      * @throws MatrixFunctionFailure to report a tolerated failure
      */
-    abstract void computeFactor(int j, INDArray a, StepContext ctx);
+    abstract boolean computeFactor(int j, INDArray a, StepContext ctx);
 
     /**
      * The Shampoo direction for the filtered gradient H, as an array of H's type that is either new or the work array
@@ -215,6 +261,11 @@ abstract class ShampooBlock {
     static final String DIRECTION = "shampoo.direction";
     /** Work array for the intermediate steps of a mode contraction. */
     static final String CONTRACTION_WORK = "shampoo.contraction_work";
+
+    /** The previous eigenvectors in float64 when the eigendecomposition reads them, else null (saves a copy). */
+    static INDArray warmStart(io.lather.optimizer.config.EigendecompositionConfig config, INDArray eigenvectors) {
+        return io.lather.optimizer.linalg.Eigendecompositions.usesWarmStart(config) ? eigenvectors.castTo(DataType.DOUBLE) : null;
+    }
 
     static INDArray identity(long d, DataType type) {
         return Nd4j.eye(d).castTo(type);

@@ -301,6 +301,9 @@ public final class ShampooOptimizer implements Optimizer {
         // Phase 1: statistics and amortized computations of every block, from the raw (L2-augmented) gradient.
         List<BlockState> active = new ArrayList<>();
         List<INDArray> grads = new ArrayList<>();
+        List<BlockState> shampooBlocks = new ArrayList<>();
+        List<INDArray> shampooGradients = new ArrayList<>();
+        List<BlockStatistics> suppliedStatistics = new ArrayList<>();
         for (Map.Entry<String, INDArray> e : present.entrySet()) {
             INDArray param = parameters.get(e.getKey());
             for (BlockState s : blocks.get(e.getKey())) {
@@ -317,7 +320,10 @@ public final class ShampooOptimizer implements Optimizer {
                             throw new IllegalArgumentException("no partition statistics for block " + s.spec.id());
                         }
                     }
-                    s.shampoo.update(g, ctx, supplied);
+                    s.shampoo.updateStatistics(g, ctx, supplied);
+                    shampooBlocks.add(s);
+                    shampooGradients.add(g);
+                    suppliedStatistics.add(supplied);
                 }
                 if (s.diagonal != null) {
                     Diagonal.update(s.shampoo == null ? (DiagonalConfig) config.preconditioner() : config.grafting(), s.diagonal, g, tmp);
@@ -325,6 +331,15 @@ public final class ShampooOptimizer implements Optimizer {
                 active.add(s);
                 grads.add(g);
             }
+        }
+
+        // The amortized computations of all blocks as one batch (side by side when it pays), then the statistics that
+        // read their results (EShampoo's second moment in the new eigenbasis).
+        if (amortize) {
+            AmortizedComputations.run(shampooBlocks.stream().map(b -> b.shampoo).toList(), ctx);
+        }
+        for (int i = 0; i < shampooBlocks.size(); i++) {
+            shampooBlocks.get(i).shampoo.updateAfterAmortized(shampooGradients.get(i), ctx, suppliedStatistics.get(i));
         }
 
         // Phase 2: directions and parameter updates.
