@@ -1,6 +1,7 @@
 package io.lather.optimizer.shampoo;
 
 import io.lather.optimizer.config.DiagonalConfig;
+import io.lather.optimizer.linalg.FusedElementwise;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,6 +18,9 @@ final class Diagonal {
     /** V ← β·V + w·G⊙G, with {@code tmp} (G's type and shape) as scratch. */
     static void update(DiagonalConfig config, INDArray v, INDArray g, INDArray tmp) {
         if (config instanceof DiagonalConfig.AdaGrad) {
+            if (FusedElementwise.ema(v, g, true, 1.0, 1.0)) {
+                return;
+            }
             v.addi(g.mul(g, tmp));
         } else if (config instanceof DiagonalConfig.RmsProp r) {
             ema(v, g, r.beta2(), r.dropWeightingFactorOnGsquare(), tmp);
@@ -27,6 +31,9 @@ final class Diagonal {
 
     private static void ema(INDArray v, INDArray g, double beta2, boolean drop, INDArray tmp) {
         double w = drop || beta2 == 1.0 ? 1.0 : 1.0 - beta2;
+        if (FusedElementwise.ema(v, g, true, beta2, w)) {
+            return;
+        }
         if (beta2 != 1.0) {
             v.muli(beta2);
         }
@@ -56,6 +63,9 @@ final class Diagonal {
             eps = r.epsilon();
         } else {
             eps = ((DiagonalConfig.Adam) config).epsilon();
+        }
+        if (FusedElementwise.adamDirection(out, h, v, bc, eps)) {
+            return out;
         }
         INDArray denom = Transforms.sqrt(v.div(bc, tmp), false).addi(eps);
         return h.div(denom, out);

@@ -4,6 +4,7 @@ import io.lather.optimizer.blocking.BlockId;
 import io.lather.optimizer.config.EigenvalueCorrectedShampooConfig;
 import io.lather.optimizer.linalg.EigendecompositionResult;
 import io.lather.optimizer.linalg.Eigendecompositions;
+import io.lather.optimizer.linalg.FusedElementwise;
 import io.lather.optimizer.linalg.Tensors;
 import io.lather.optimizer.linalg.WorkBuffers;
 import java.util.Arrays;
@@ -71,18 +72,22 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
         // (and coordinates where E is still ~0 would get steps of size |R|/ε). That step therefore uses the squares of
         // the global gradient in the new basis, as the reference does; every other step uses the partition squares.
         WorkBuffers buffers = ctx.buffers();
+        boolean useSupplied = rotatedSquares != null && !basisChangedThisStep;
+        INDArray rotated = useSupplied ? rotatedSquares : rotate(g, false, buffers, "ec.rotated");
+        basisChangedThisStep = false;
+        if (FusedElementwise.ema(corrected, rotated, !useSupplied, ctx.beta2(), ctx.weight())) {
+            return;
+        }
         INDArray squares = buffers.get("ec.squares", corrected.dataType(), shape);
-        if (rotatedSquares != null && !basisChangedThisStep) {
+        if (useSupplied) {
             squares.assign(rotatedSquares);
         } else {
-            INDArray r = rotate(g, false, buffers, "ec.rotated");
-            squares.assign(r).muli(squares);
+            squares.assign(rotated).muli(squares);
         }
         if (ctx.beta2() != 1.0) {
             corrected.muli(ctx.beta2());
         }
         corrected.addi(squares.muli(ctx.weight()));
-        basisChangedThisStep = false;
     }
 
     @Override
@@ -99,6 +104,9 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     INDArray precondition(INDArray h, StepContext ctx) {
         WorkBuffers buffers = ctx.buffers();
         INDArray r = rotate(h, false, buffers, "ec.rotated");
+        if (root == 2.0 && FusedElementwise.adamDirection(r, r, corrected, ctx.biasCorrection(), ctx.epsilon())) {
+            return rotate(r, true, buffers, DIRECTION).castTo(h.dataType());
+        }
         INDArray e = corrected.div(ctx.biasCorrection(), buffers.get("ec.denominator", corrected.dataType(), shape));
         INDArray denom = (root == 2.0 ? Transforms.sqrt(e, false) : Transforms.pow(e, 1.0 / root, false)).addi(ctx.epsilon());
         r.divi(denom.castTo(r.dataType()));

@@ -3,6 +3,7 @@ package io.lather.optimizer.shampoo;
 import io.lather.optimizer.OptimizerErrors;
 import io.lather.optimizer.blocking.BlockId;
 import io.lather.optimizer.config.FactorStatisticsConfig;
+import io.lather.optimizer.linalg.FusedElementwise;
 import io.lather.optimizer.linalg.MatrixFunctionFailure;
 import io.lather.optimizer.linalg.Tensors;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ abstract class ShampooBlock {
             }
         }
         for (int j = 0; j < modes.length; j++) {
+            if (FusedElementwise.ema(factors[j], outer[j], false, ctx.beta2(), ctx.weight())) {
+                continue;
+            }
             if (ctx.beta2() != 1.0) {
                 factors[j].muli(ctx.beta2());
             }

@@ -16,6 +16,7 @@ import io.lather.optimizer.config.ShampooConfig;
 import io.lather.optimizer.config.ShampooPreconditionerConfig;
 import io.lather.optimizer.config.WeightDecayType;
 import io.lather.optimizer.linalg.SymmetricEigensolver;
+import io.lather.optimizer.linalg.FusedElementwise;
 import io.lather.optimizer.linalg.Tensors;
 import io.lather.optimizer.linalg.WorkBuffers;
 import io.lather.optimizer.state.HostTensor;
@@ -350,6 +351,10 @@ public final class ShampooOptimizer implements Optimizer {
             INDArray tmp = buffers.like(SCRATCH, g);
             INDArray h = filteredGradient(s, g, t);
             INDArray p = direction(s, h, t, graftPhase, ctx);
+            if (s.momentumBuffer == null && s.weightBuffer == null && decayFactor() != 0.0
+                    && FusedElementwise.decayAndApply(w, p, decayFactor(), lr)) {
+                continue; // the common case (decoupled decay, no momentum or averaging) in one pass
+            }
             applyWeightDecay(s, p, w, tmp);
             if (s.momentumBuffer != null) {
                 IterateAveragingConfig.ClassicMomentum cm = (IterateAveragingConfig.ClassicMomentum) avg;
@@ -372,8 +377,12 @@ public final class ShampooOptimizer implements Optimizer {
         if (beta1 == 0.0) {
             return g;
         }
-        INDArray lerpScratch = buffers.like("step.lerp_scratch", g);
         INDArray h = buffers.like("step.filtered_gradient", g);
+        double bc1 = config.useBiasCorrection() ? 1.0 - beta3 * Math.pow(beta1, t - 1) : 1.0;
+        if (beta3 == beta1 && FusedElementwise.lerpAndScaledCopy(s.filteredGrad, g, 1.0 - beta1, h, bc1)) {
+            return h;
+        }
+        INDArray lerpScratch = buffers.like("step.lerp_scratch", g);
         if (beta3 != beta1) {
             Tensors.lerpInPlace(h.assign(s.filteredGrad), g, 1.0 - beta3, lerpScratch);
         }
@@ -382,7 +391,7 @@ public final class ShampooOptimizer implements Optimizer {
             h.assign(s.filteredGrad);
         }
         if (config.useBiasCorrection()) {
-            h.divi(1.0 - beta3 * Math.pow(beta1, t - 1));
+            h.divi(bc1);
         }
         return h;
     }
@@ -408,16 +417,24 @@ public final class ShampooOptimizer implements Optimizer {
         return p;
     }
 
-    private void applyWeightDecay(BlockState s, INDArray p, INDArray w, INDArray tmp) {
+    /** The factor α of the decoupled/corrected/independent weight decay term α·W, or 0 when there is none. */
+    private double decayFactor() {
         double wd = config.weightDecay();
         if (wd == 0.0 || config.weightDecayType() == WeightDecayType.L2) {
-            return;
+            return 0.0;
         }
-        double alpha = switch (config.weightDecayType()) {
+        return switch (config.weightDecayType()) {
             case CORRECTED -> wd * lr / peakLr;
             case INDEPENDENT -> wd / peakLr;
             default -> wd;
         };
+    }
+
+    private void applyWeightDecay(BlockState s, INDArray p, INDArray w, INDArray tmp) {
+        double alpha = decayFactor();
+        if (alpha == 0.0) {
+            return;
+        }
         if (s.weightBuffer != null) {
             s.weightBuffer.muli(1.0 - lr * alpha);
         } else {
