@@ -36,6 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>At tear-down the benchmark prints the GEMM flops the optimizer issued per step (counted by
  * {@link Tensors#gemmFlops()}, i.e. exactly the products that ran, split by precision); {@code docs/BENCHMARKS.md} turns
  * them into achieved GFLOP/s and the fraction of the GEMM-bound time, using {@link GemmBenchmark}'s rate from the same run.
+ * It also prints the n×n eigendecompositions per measured step, for the bound that counts their flops as well.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +56,7 @@ public class OptimizerStepBenchmark {
     private int next;
     private long steps;
     private long[] flopsAtStart;
+    private long factorComputationsAtStart;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -72,6 +74,7 @@ public class OptimizerStepBenchmark {
         }
         steps = 0;
         flopsAtStart = Tensors.gemmFlops();
+        factorComputationsAtStart = optimizer.statistics().factorComputations();
     }
 
     private INDArray random(SplittableRandom rnd, double scale) {
@@ -94,7 +97,8 @@ public class OptimizerStepBenchmark {
         long[] now = Tensors.gemmFlops();
         double f32 = (now[0] - flopsAtStart[0]) / (double) steps;
         double f64 = (now[1] - flopsAtStart[1]) / (double) steps;
+        double eigh = (optimizer.statistics().factorComputations() - factorComputationsAtStart) / (double) steps;
         System.out.printf("%nLATHER-GEMM preset=%s n=%d steps=%d gemm_gflop_per_step_f32=%.4f gemm_gflop_per_step_f64=%.4f "
-                + "factor_computations=%d%n", preset, n, steps, f32 / 1e9, f64 / 1e9, optimizer.statistics().factorComputations());
+                + "eigendecompositions_per_step=%.4f%n", preset, n, steps, f32 / 1e9, f64 / 1e9, eigh);
     }
 }
