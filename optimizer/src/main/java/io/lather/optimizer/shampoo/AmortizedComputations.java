@@ -22,6 +22,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>Results do not depend on scheduling: each job runs with one BLAS thread on its own factor, and outcomes are counted
  * and checked afterwards in block and factor order, exactly as a sequential run would.
+ *
+ * <p>The BLAS thread count is process-wide: while a batch runs, any other BLAS user in the JVM also gets one thread. In a
+ * Lather training run nothing else computes then (Spark tasks in a local-mode driver JVM run between optimizer steps).
  */
 final class AmortizedComputations {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -64,6 +67,10 @@ final class AmortizedComputations {
         // ND4J's GEMMs and the LAPACK calls go through two OpenBLAS builds; both get one thread while the batch runs
         int lapackThreads = openblas.blas_get_num_threads();
         int blasThreads = openblas_nolapack.blas_get_num_threads();
+        if (lapackThreads < 1 || blasThreads < 1) {
+            // JavaCPP reports -1 until a thread count was set (ND4J sets both when it starts): nothing to restore to
+            return sequentially(jobs, ctx);
+        }
         openblas.blas_set_num_threads(1);
         openblas_nolapack.blas_set_num_threads(1);
         try {
@@ -82,8 +89,8 @@ final class AmortizedComputations {
         } catch (ExecutionException e) {
             throw new IllegalStateException("amortized computation failed unexpectedly", e.getCause());
         } finally {
-            openblas.blas_set_num_threads(Math.max(1, lapackThreads));
-            openblas_nolapack.blas_set_num_threads(Math.max(1, blasThreads));
+            openblas.blas_set_num_threads(lapackThreads);
+            openblas_nolapack.blas_set_num_threads(blasThreads);
         }
     }
 }
