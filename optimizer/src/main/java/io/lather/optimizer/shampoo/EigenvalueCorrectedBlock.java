@@ -104,12 +104,11 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     INDArray precondition(INDArray h, StepContext ctx) {
         WorkBuffers buffers = ctx.buffers();
         INDArray r = rotate(h, false, buffers, "ec.rotated");
-        if (root == 2.0 && FusedElementwise.adamDirection(r, r, corrected, ctx.biasCorrection(), ctx.epsilon())) {
-            return rotate(r, true, buffers, DIRECTION).castTo(h.dataType());
+        if (!(root == 2.0 && FusedElementwise.adamDirection(r, r, corrected, ctx.biasCorrection(), ctx.epsilon()))) {
+            INDArray e = corrected.div(ctx.biasCorrection(), buffers.get("ec.denominator", corrected.dataType(), shape));
+            INDArray denom = (root == 2.0 ? Transforms.sqrt(e, false) : Transforms.pow(e, 1.0 / root, false)).addi(ctx.epsilon());
+            r.divi(denom.castTo(r.dataType()));
         }
-        INDArray e = corrected.div(ctx.biasCorrection(), buffers.get("ec.denominator", corrected.dataType(), shape));
-        INDArray denom = (root == 2.0 ? Transforms.sqrt(e, false) : Transforms.pow(e, 1.0 / root, false)).addi(ctx.epsilon());
-        r.divi(denom.castTo(r.dataType()));
         return rotate(r, true, buffers, DIRECTION).castTo(h.dataType());
     }
 
