@@ -104,7 +104,8 @@ public final class Presets {
         return best != null && bestDist <= Math.max(2, Math.min(4, given.length() / 3)) ? " (did you mean '" + best + "'?)" : "";
     }
 
-    static int editDistance(String a, String b) {
+    /** Levenshtein distance (insertions, deletions and substitutions of one character each cost 1), case-sensitive. */
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

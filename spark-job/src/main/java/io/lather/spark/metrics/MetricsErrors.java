@@ -198,31 +198,12 @@ public final class MetricsErrors {
         String best = null;
         int bestDistance = Math.max(2, wanted.length() / 3) + 1;
         for (String c : candidates) {
-            int d = editDistance(wanted, c);
+            int d = io.lather.optimizer.config.Presets.editDistance(wanted, c);
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
             }
         }
         return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
