@@ -142,6 +142,19 @@ public final class LatherTable {
   }
 
   /**
+   * The location Lather uses for a table path: a local path made absolute and normalised; a URI with a scheme ({@code
+   * s3a://…}, {@code hdfs://…}, {@code file:/…}) kept as given. A table's identity then does not depend on the working
+   * directory of whichever JVM opens it, and Delta's table builder, which reads a relative location such as {@code
+   * lather-data/metrics} as a table name, always gets a path. Every module names its Delta tables through this.
+   *
+   * @param path a local path or a URI
+   * @return the qualified location
+   */
+  public static String qualify(String path) {
+    return DeltaIo.qualify(path);
+  }
+
+  /**
    * Reads a Lather table's properties without reading its data.
    *
    * @param spark a session with Delta enabled

@@ -79,7 +79,7 @@ public final class DeltaCheckpointStore {
                     "a directory path or URI");
         }
         this.spark = spark;
-        this.path = io.lather.spark.DeltaPaths.qualify(path);
+        this.path = io.lather.datasets.LatherTable.qualify(path);
         this.keepLast = keepLast;
     }
 

@@ -75,7 +75,7 @@ public final class DeltaMetricsSink {
      */
     public DeltaMetricsSink(SparkSession spark, String path) {
         this.spark = spark;
-        path = io.lather.spark.DeltaPaths.qualify(path);
+        path = io.lather.datasets.LatherTable.qualify(path);
         this.path = path;
         switch (state(spark, path)) {
             case DELTA -> checkMetricsTable(spark, path);
@@ -189,7 +189,7 @@ public final class DeltaMetricsSink {
      *     {@code UNSUPPORTED_SCHEMA_VERSION}, {@code EMPTY_TABLE}, or {@code UNKNOWN_RUN} (naming the runs present)
      */
     public static List<StepMetrics> readRun(SparkSession spark, String path, String runId) {
-        path = io.lather.spark.DeltaPaths.qualify(path);
+        path = io.lather.datasets.LatherTable.qualify(path);
         return readRuns(spark, path, List.of(runId)).get(runId);
     }
 
@@ -203,7 +203,7 @@ public final class DeltaMetricsSink {
      * @throws MetricsException as {@link #readRun}; {@code UNKNOWN_RUN} names the first run without rows
      */
     public static Map<String, List<StepMetrics>> readRuns(SparkSession spark, String path, List<String> runIds) {
-        path = io.lather.spark.DeltaPaths.qualify(path);
+        path = io.lather.datasets.LatherTable.qualify(path);
         Dataset<Row> table = openForRead(spark, path);
         LinkedHashSet<String> wanted = new LinkedHashSet<>(runIds);
         Column[] columns = MetricsSchema.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
@@ -244,7 +244,7 @@ public final class DeltaMetricsSink {
      *     {@code UNSUPPORTED_SCHEMA_VERSION}
      */
     public static List<String> runIds(SparkSession spark, String path) {
-        path = io.lather.spark.DeltaPaths.qualify(path);
+        path = io.lather.datasets.LatherTable.qualify(path);
         return runIds(openForRead(spark, path));
     }
 

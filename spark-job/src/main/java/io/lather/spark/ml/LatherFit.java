@@ -169,7 +169,7 @@ final class LatherFit {
 
     private static String base(String location) {
         if (!location.isEmpty()) {
-            return io.lather.spark.DeltaPaths.qualify(location);
+            return io.lather.datasets.LatherTable.qualify(location);
         }
         try {
             return Files.createTempDirectory("lather-ml-").toAbsolutePath().toString();
