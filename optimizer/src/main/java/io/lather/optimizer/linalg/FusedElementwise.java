@@ -59,8 +59,16 @@ public final class FusedElementwise {
         return true;
     }
 
-    /** out ← h / (√(v / bc) + ε) (Adam's direction; out may be h itself). */
+    /** out ← h / (√(v/bc) + ε): Adam's direction (and EShampoo's in the eigenbasis). {@code out} may alias h. */
     public static boolean adamDirection(INDArray out, INDArray h, INDArray v, double bc, double eps) {
+        return adamDirection(out, h, 1.0, v, bc, eps); // x / 1 is exact: the same values as without the divisor
+    }
+
+    /**
+     * out ← (h / hDivisor) / (√(v/bc) + ε): Adam's direction of h/hDivisor, as {@code out.assign(h).divi(hDivisor)}
+     * followed by the op sequence. {@code out} may alias h.
+     */
+    public static boolean adamDirection(INDArray out, INDArray h, double hDivisor, INDArray v, double bc, double eps) {
         if (!applies(out, h, v)) {
             return false;
         }
@@ -68,6 +76,7 @@ public final class FusedElementwise {
             FloatBuffer ob = floats(out);
             FloatBuffer hb = floats(h);
             FloatBuffer vb = floats(v);
+            float fdiv = (float) hDivisor;
             float fbc = (float) bc;
             float feps = (float) eps;
             int oo = (int) out.offset();
@@ -75,7 +84,7 @@ public final class FusedElementwise {
             int vo = (int) v.offset();
             forChunks(out.length(), (lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
-                    ob.put(oo + i, hb.get(ho + i) / ((float) Math.sqrt(vb.get(vo + i) / fbc) + feps));
+                    ob.put(oo + i, hb.get(ho + i) / fdiv / ((float) Math.sqrt(vb.get(vo + i) / fbc) + feps));
                 }
             });
         } else {
@@ -87,7 +96,43 @@ public final class FusedElementwise {
             int vo = (int) v.offset();
             forChunks(out.length(), (lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
-                    ob.put(oo + i, hb.get(ho + i) / (Math.sqrt(vb.get(vo + i) / bc) + eps));
+                    ob.put(oo + i, hb.get(ho + i) / hDivisor / (Math.sqrt(vb.get(vo + i) / bc) + eps));
+                }
+            });
+        }
+        return true;
+    }
+
+    /** m ← lerp(m, g, w) with torch.lerp's two branches (the β1 filter without the bias-corrected copy). */
+    public static boolean lerp(INDArray m, INDArray g, double w) {
+        if (!applies(m, g)) {
+            return false;
+        }
+        boolean low = w < 0.5;
+        if (m.dataType() == DataType.FLOAT) {
+            FloatBuffer mb = floats(m);
+            FloatBuffer gb = floats(g);
+            float fw = (float) (low ? w : 1.0 - w);
+            int mo = (int) m.offset();
+            int go = (int) g.offset();
+            forChunks(m.length(), (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    float a = mb.get(mo + i);
+                    float b = gb.get(go + i);
+                    mb.put(mo + i, low ? a + (b - a) * fw : b - (b - a) * fw);
+                }
+            });
+        } else {
+            DoubleBuffer mb = doubles(m);
+            DoubleBuffer gb = doubles(g);
+            double dw = low ? w : 1.0 - w;
+            int mo = (int) m.offset();
+            int go = (int) g.offset();
+            forChunks(m.length(), (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double a = mb.get(mo + i);
+                    double b = gb.get(go + i);
+                    mb.put(mo + i, low ? a + (b - a) * dw : b - (b - a) * dw);
                 }
             });
         }

@@ -4,6 +4,7 @@ import io.lather.optimizer.blocking.BlockId;
 import io.lather.optimizer.config.PerFactorEigenvalueCorrectedShampooConfig;
 import io.lather.optimizer.linalg.EigendecompositionResult;
 import io.lather.optimizer.linalg.Eigendecompositions;
+import io.lather.optimizer.linalg.FusedElementwise;
 import io.lather.optimizer.linalg.MatrixRoots;
 import io.lather.optimizer.linalg.Tensors;
 import io.lather.optimizer.linalg.WorkBuffers;
@@ -22,14 +23,28 @@ import org.nd4j.linalg.factory.Nd4j;
  *   amortized:                              Q_j ← eigenvectors(F_j/bc2 + εI); E_j untouched (not reset, not rotated)
  *   direction:                              P = H ⋆ Q_j diag(φ(E_j/bc2)) Q_jᵀ, φ = x^(−1/r_j) with ε only as a floor
  * </pre>
+ *
+ * <p>A matrix block with both modes preconditioned and H = M/bc1 (β1 ≠ 0, β3 = β1, not KL) keeps rot(M) = Q_0ᵀ M Q_1,
+ * as {@link EigenvalueCorrectedBlock} does, and computes rot(G) = Q_0ᵀ G Q_1 every step. rot(G) serves three uses:
+ * rot(M)'s lerp, and both eigenvalue EMAs, since for orthogonal Q_0, Q_1 diag(Q_0ᵀ G Gᵀ Q_0) = row sums of rot(G)⊙rot(G)
+ * and diag(Q_1ᵀ Gᵀ G Q_1) = its column sums. Two rotations replace the O·Q products and the rotation of H (four
+ * products) — equal up to rounding. With partition-supplied outer products the EMAs keep the O·Q form.
  */
 final class PerFactorBlock extends ShampooBlock {
     private final PerFactorEigenvalueCorrectedShampooConfig config;
     private final double[] roots;
     private final INDArray[] eigenvectors;
     private final INDArray[] eigenvalues;
+    /** M, the β1 filter (BlockState's array), when rot(M) is kept; else null. */
+    private final INDArray filteredGrad;
+    /** rot(M) in the current eigenbases, or null. */
+    private final INDArray rotatedFilteredGrad;
+    /** Whether this step's amortized computation changed an eigenbasis (reset by {@link #afterAmortized}). */
+    private volatile boolean basisChangedThisStep;
 
-    PerFactorBlock(BlockId id, long[] shape, boolean[] selected, double[] roots, PerFactorEigenvalueCorrectedShampooConfig config) {
+    /** @param filteredGrad the block's β1 filter M when H = M/bc1, else null */
+    PerFactorBlock(BlockId id, long[] shape, boolean[] selected, double[] roots, PerFactorEigenvalueCorrectedShampooConfig config,
+            INDArray filteredGrad) {
         super(id, shape, selected, config.statistics());
         this.config = config;
         this.roots = roots.clone();
@@ -41,10 +56,54 @@ final class PerFactorBlock extends ShampooBlock {
             eigenvectors[j] = identity(dim(j), vt);
             eigenvalues[j] = Nd4j.zeros(lt, dim(j));
         }
+        boolean tracked = filteredGrad != null && shape.length == 2 && modes.length == 2 && !config.kl();
+        this.filteredGrad = tracked ? filteredGrad : null;
+        this.rotatedFilteredGrad = tracked ? Nd4j.zeros(vt, shape) : null; // rot(0) = 0 in any basis
+    }
+
+    /** rot(x) = Q_0ᵀ x Q_1 … into {@code out} (eigenvector type). */
+    private INDArray rotate(INDArray x, WorkBuffers buffers, INDArray out) {
+        DataType t = eigenvectors[0].dataType();
+        return Tensors.contractModes(x, selected, Arrays.asList(eigenvectors), false, out, buffers.get(CONTRACTION_WORK, t, shape));
+    }
+
+    private INDArray rotatedGradient(INDArray g, WorkBuffers buffers) {
+        return rotate(g, buffers, buffers.get("perfactor.rotated_gradient", eigenvectors[0].dataType(), shape));
+    }
+
+    /** rot(M) ← lerp(rot(M), rot(G), 1 − β1): the optimizer's update of M, in the eigenbases. */
+    private void lerpRotatedFilteredGrad(INDArray rotatedGradient, StepContext ctx) {
+        if (!FusedElementwise.lerp(rotatedFilteredGrad, rotatedGradient, ctx.filterWeight())) {
+            Tensors.lerpInPlace(rotatedFilteredGrad, rotatedGradient, ctx.filterWeight(),
+                    ctx.buffers().get("perfactor.lerp_scratch", rotatedFilteredGrad.dataType(), shape));
+        }
+    }
+
+    private void emaUpdate(int j, INDArray rayleigh, StepContext ctx) {
+        INDArray x = rayleigh.reshape(dim(j)).castTo(eigenvalues[j].dataType());
+        if (ctx.beta2() != 1.0) {
+            eigenvalues[j].muli(ctx.beta2());
+        }
+        eigenvalues[j].addi(x.muli(ctx.weight()));
     }
 
     @Override
-    void afterFactorUpdate(INDArray[] outer, StepContext ctx) {
+    void afterFactorUpdate(INDArray g, INDArray[] outer, boolean outerOfG, StepContext ctx) {
+        INDArray rg = rotatedFilteredGrad == null ? null : rotatedGradient(g, ctx.buffers());
+        if (rg != null && !ctx.amortize()) {
+            lerpRotatedFilteredGrad(rg, ctx); // at an amortized step: after it, in the basis it leaves (afterAmortized)
+        }
+        if (rg != null && outerOfG) {
+            // diag(Q_0ᵀ G Gᵀ Q_0) and diag(Q_1ᵀ Gᵀ G Q_1): row and column sums of rot(G)⊙rot(G), as GEMVs with ones
+            DataType t = rg.dataType();
+            WorkBuffers b = ctx.buffers();
+            INDArray squares = b.get("perfactor.squares", t, shape).assign(rg).muli(rg);
+            INDArray onesRows = b.get("perfactor.ones_rows", t, 1, shape[0]).assign(1.0);
+            INDArray onesCols = b.get("perfactor.ones_cols", t, shape[1], 1).assign(1.0);
+            emaUpdate(0, Tensors.gemm(squares, false, onesCols, false, b.get("perfactor.row_sums", t, shape[0], 1)), ctx);
+            emaUpdate(1, Tensors.gemm(onesRows, false, squares, false, b.get("perfactor.column_sums", t, 1, shape[1])), ctx);
+            return;
+        }
         for (int j = 0; j < modes.length; j++) {
             INDArray q = eigenvectors[j];
             // diag(QᵀOQ)_a = Σ_b (OQ)[b, a]·Q[b, a]: one GEMM and a column-wise dot product
@@ -52,13 +111,19 @@ final class PerFactorBlock extends ShampooBlock {
                     ctx.buffers().get("perfactor.oq", q.dataType(), dim(j), dim(j)));
             // column sums as 1ᵀ·(OQ⊙Q), a GEMV: ND4J's sum(0) over a 1024² array is ~7× slower than this
             INDArray ones = ctx.buffers().get("perfactor.ones", q.dataType(), 1, dim(j)).assign(1.0);
-            INDArray rayleigh = Tensors.gemm(ones, false, oq.muli(q), false, ctx.buffers().get("perfactor.rayleigh", q.dataType(), 1, dim(j)))
-                    .reshape(dim(j)).castTo(eigenvalues[j].dataType());
-            if (ctx.beta2() != 1.0) {
-                eigenvalues[j].muli(ctx.beta2());
-            }
-            eigenvalues[j].addi(rayleigh.muli(ctx.weight()));
+            emaUpdate(j, Tensors.gemm(ones, false, oq.muli(q), false, ctx.buffers().get("perfactor.rayleigh", q.dataType(), 1, dim(j))), ctx);
         }
+    }
+
+    @Override
+    void afterAmortized(INDArray g, INDArray rotatedSquares, StepContext ctx) {
+        if (rotatedFilteredGrad != null && ctx.amortize()) {
+            if (basisChangedThisStep) {
+                rotate(filteredGrad, ctx.buffers(), rotatedFilteredGrad); // re-project M (not yet updated this step)
+            }
+            lerpRotatedFilteredGrad(rotatedGradient(g, ctx.buffers()), ctx);
+        }
+        basisChangedThisStep = false;
     }
 
     @Override
@@ -66,6 +131,9 @@ final class PerFactorBlock extends ShampooBlock {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
                 warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
         eigenvectors[j] = requireFinite(r.eigenvectors(), j, ctx, "eigenvectors").castTo(eigenvectors[j].dataType());
+        if (r.recomputed()) {
+            basisChangedThisStep = true;
+        }
         return r.recomputed();
     }
 
@@ -89,7 +157,9 @@ final class PerFactorBlock extends ShampooBlock {
         DataType t = eigenvectors[0].dataType();
         List<INDArray> q = Arrays.asList(eigenvectors);
         INDArray work = buffers.get(CONTRACTION_WORK, t, shape);
-        INDArray r = Tensors.contractModes(h, selected, q, false, buffers.get("perfactor.rotated", t, shape), work);
+        INDArray r = rotatedFilteredGrad != null
+                ? buffers.get("perfactor.rotated", t, shape).assign(rotatedFilteredGrad).divi(ctx.filterBiasCorrection()) // rot(H)
+                : Tensors.contractModes(h, selected, q, false, buffers.get("perfactor.rotated", t, shape), work);
         INDArray[] phi = new INDArray[modes.length];
         for (int j = 0; j < modes.length; j++) {
             phi[j] = Nd4j.createFromArray(MatrixRoots.inverseRootScaling(eigenvalues[j].castTo(DataType.DOUBLE).div(ctx.biasCorrection()),
@@ -125,6 +195,11 @@ final class PerFactorBlock extends ShampooBlock {
         for (int j = 0; j < modes.length; j++) {
             v.tensor("shampoo.factor_matrices_eigenvectors." + j, eigenvectors[j]);
             v.tensor("shampoo.factor_matrices_eigenvalues." + j, eigenvalues[j]);
+        }
+        if (rotatedFilteredGrad != null) {
+            // absent from states written before Lather kept it: then rebuilt from M (equal to rounding, not bit for bit)
+            v.derived(EigenvalueCorrectedBlock.ROTATED_FILTERED_GRAD, rotatedFilteredGrad,
+                    () -> rotate(filteredGrad, new WorkBuffers(), rotatedFilteredGrad));
         }
     }
 }

@@ -83,7 +83,7 @@ abstract class ShampooBlock {
             INDArray scaled = ctx.buffers().get("shampoo.scaled_outer", factors[j].dataType(), dim(j), dim(j));
             factors[j].addi(scaled.assign(outer[j]).muli(ctx.weight()));
         }
-        afterFactorUpdate(outer, ctx);
+        afterFactorUpdate(g, outer, supplied == null && !klActive(), ctx);
     }
 
     /** Every step, last part (after the amortized computation): the variant's remaining statistics. */
@@ -201,8 +201,12 @@ abstract class ShampooBlock {
         throw new UnsupportedOperationException();
     }
 
-    /** Per-step statistics after the factor update and before the amortized computation (per-factor EMA). */
-    void afterFactorUpdate(INDArray[] outerProducts, StepContext ctx) {}
+    /**
+     * Per-step statistics after the factor update and before the amortized computation (per-factor EMA).
+     *
+     * @param outerOfG whether the outer products are those of g itself (not supplied by partitions, no KL transform)
+     */
+    void afterFactorUpdate(INDArray g, INDArray[] outerProducts, boolean outerOfG, StepContext ctx) {}
 
     /**
      * Per-step statistics after the amortized computation (EShampoo's second moment).

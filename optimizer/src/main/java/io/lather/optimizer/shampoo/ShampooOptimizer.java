@@ -129,12 +129,14 @@ public final class ShampooOptimizer implements Optimizer {
             if (config.grafting() != null) {
                 s.diagonal = Diagonal.init(config.grafting(), shape, type);
             }
-            s.shampoo = newShampooBlock(spec, (ShampooPreconditionerConfig) config.preconditioner());
+            // EShampoo/SOAP and per-factor blocks keep rot(M) when H = M/bc1 (see EigenvalueCorrectedBlock)
+            INDArray tracked = config.beta1() != 0.0 && beta3 == config.beta1() ? s.filteredGrad : null;
+            s.shampoo = newShampooBlock(spec, (ShampooPreconditionerConfig) config.preconditioner(), tracked);
         }
         return s;
     }
 
-    private static ShampooBlock newShampooBlock(BlockSpec spec, ShampooPreconditionerConfig pc) {
+    private static ShampooBlock newShampooBlock(BlockSpec spec, ShampooPreconditionerConfig pc, INDArray filteredGrad) {
         long[] shape = spec.shape();
         int order = shape.length;
         boolean[] selected = new boolean[order];
@@ -142,7 +144,7 @@ public final class ShampooOptimizer implements Optimizer {
             for (int i = 0; i < order; i++) {
                 selected[i] = ec.rotates(order, i);
             }
-            return new EigenvalueCorrectedBlock(spec.id(), shape, selected, ec);
+            return new EigenvalueCorrectedBlock(spec.id(), shape, selected, ec, filteredGrad);
         }
         InverseExponentOverride ov = pc instanceof RootInvShampooConfig r ? r.inverseExponentOverride()
                 : pc instanceof EigendecomposedShampooConfig e ? e.inverseExponentOverride()
@@ -162,7 +164,7 @@ public final class ShampooOptimizer implements Optimizer {
         if (pc instanceof EigendecomposedShampooConfig ed) {
             return new EigendecomposedBlock(spec.id(), shape, selected, r, ed);
         }
-        return new PerFactorBlock(spec.id(), shape, selected, r, (PerFactorEigenvalueCorrectedShampooConfig) pc);
+        return new PerFactorBlock(spec.id(), shape, selected, r, (PerFactorEigenvalueCorrectedShampooConfig) pc, filteredGrad);
     }
 
     @Override
@@ -286,7 +288,7 @@ public final class ShampooOptimizer implements Optimizer {
             counters.amortizedSteps++;
         }
         StepContext ctx = new StepContext(t, amortize, config.beta2(), factorWeight(), factorBiasCorrection(t),
-                factorBiasCorrection(t - 1), config.epsilon(), solver, counters, buffers);
+                factorBiasCorrection(t - 1), config.epsilon(), 1.0 - config.beta1(), filterBiasCorrection(t), solver, counters, buffers);
         double muX = 0;
         double muY = 0;
         if (avg instanceof IterateAveragingConfig.GeneralizedPrimalAveraging g) {
@@ -372,13 +374,18 @@ public final class ShampooOptimizer implements Optimizer {
         }
     }
 
+    /** bc1: H = M / bc1 (the reference's 1 − β3·β1^(t−1)), or 1 without bias correction. */
+    private double filterBiasCorrection(long t) {
+        return config.useBiasCorrection() ? 1.0 - beta3 * Math.pow(config.beta1(), t - 1) : 1.0;
+    }
+
     private INDArray filteredGradient(BlockState s, INDArray g, long t) {
         double beta1 = config.beta1();
         if (beta1 == 0.0) {
             return g;
         }
         INDArray h = buffers.like("step.filtered_gradient", g);
-        double bc1 = config.useBiasCorrection() ? 1.0 - beta3 * Math.pow(beta1, t - 1) : 1.0;
+        double bc1 = filterBiasCorrection(t);
         if (beta3 == beta1 && FusedElementwise.lerpAndScaledCopy(s.filteredGrad, g, 1.0 - beta1, h, bc1)) {
             return h;
         }
@@ -557,6 +564,12 @@ public final class ShampooOptimizer implements Optimizer {
 
     /** Visits every block tensor (live arrays) and collects the blocks' counters as scalars. */
     private void visitBlocks(java.util.function.BiConsumer<StateKey, INDArray> tensors, List<Scalar> counterSink) {
+        visitBlocks(tensors, counterSink, null);
+    }
+
+    /** ... and, when {@code derivedSink} is given, how to rebuild each derived tensor (see {@link StateVisitor#derived}). */
+    private void visitBlocks(java.util.function.BiConsumer<StateKey, INDArray> tensors, List<Scalar> counterSink,
+            Map<StateKey, Runnable> derivedSink) {
         for (Map.Entry<String, List<BlockState>> e : blocks.entrySet()) {
             for (BlockState s : e.getValue()) {
                 int index = s.spec.id().index();
@@ -564,6 +577,14 @@ public final class ShampooOptimizer implements Optimizer {
                     @Override
                     public void tensor(String name, INDArray live) {
                         tensors.accept(new StateKey(e.getKey(), index, name), live);
+                    }
+
+                    @Override
+                    public void derived(String name, INDArray live, Runnable rebuild) {
+                        tensor(name, live);
+                        if (derivedSink != null) {
+                            derivedSink.put(new StateKey(e.getKey(), index, name), rebuild);
+                        }
                     }
 
                     @Override
@@ -598,12 +619,20 @@ public final class ShampooOptimizer implements Optimizer {
                     + OptimizerState.FORMAT_VERSION + "); resume with the Lather version that wrote it");
         }
         Map<StateKey, INDArray> live = new LinkedHashMap<>();
-        visitBlocks(live::put, null);
+        Map<StateKey, Runnable> derived = new LinkedHashMap<>();
+        visitBlocks(live::put, null, derived);
         List<Scalar> scalars = scalars();
         TreeSet<StateKey> expected = new TreeSet<>(live.keySet());
         scalars.forEach(s -> expected.add(s.key()));
         TreeSet<StateKey> missing = new TreeSet<>(expected);
         missing.removeAll(state.tensors().keySet());
+        List<Runnable> rebuilds = new ArrayList<>();
+        for (Map.Entry<StateKey, Runnable> d : derived.entrySet()) {
+            if (missing.remove(d.getKey())) {
+                live.remove(d.getKey()); // nothing to assign: rebuilt from the assigned state below
+                rebuilds.add(d.getValue());
+            }
+        }
         TreeSet<StateKey> extra = new TreeSet<>(state.tensors().keySet());
         extra.removeAll(expected);
         if (!missing.isEmpty() || !extra.isEmpty()) {
@@ -640,6 +669,7 @@ public final class ShampooOptimizer implements Optimizer {
                 }
             }
         }
+        rebuilds.forEach(Runnable::run);
     }
 
     private static String abbreviate(TreeSet<StateKey> keys) {

@@ -13,6 +13,15 @@ interface StateVisitor {
     /** A live tensor (assigned in place on import). */
     void tensor(String name, INDArray live);
 
+    /**
+     * A live tensor derivable from the rest of the state, exported so that a resumed run continues bit for bit. An
+     * imported state without it (written before Lather kept it) is accepted: {@code rebuild} then recomputes it after
+     * everything else was assigned.
+     */
+    default void derived(String name, INDArray live, Runnable rebuild) {
+        tensor(name, live);
+    }
+
     /** An integer counter. */
     void counter(String name, LongSupplier get, LongConsumer set);
 }

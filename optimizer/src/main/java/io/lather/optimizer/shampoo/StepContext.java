@@ -12,10 +12,13 @@ import io.lather.optimizer.linalg.SymmetricEigensolver;
  * @param biasCorrection bc2 = 1 − β2^t when it applies, else 1
  * @param previousBiasCorrection bc2 of step t − 1 (what the per-factor KL transform reads)
  * @param epsilon group ε
+ * @param filterWeight 1 − β1, the weight of G in the β1 filter's lerp
+ * @param filterBiasCorrection bc1, the divisor that turns the β1 filter M into H (1 without bias correction)
  * @param solver eigensolver for amortized computations
  * @param counters where amortized work is counted
  * @param buffers the optimizer's reusable work arrays (the hot path allocates nothing per step)
  */
 record StepContext(long step, boolean amortize, double beta2, double weight, double biasCorrection,
-        double previousBiasCorrection, double epsilon, SymmetricEigensolver solver, WorkCounters counters,
+        double previousBiasCorrection, double epsilon, double filterWeight, double filterBiasCorrection,
+        SymmetricEigensolver solver, WorkCounters counters,
         io.lather.optimizer.linalg.WorkBuffers buffers) {}

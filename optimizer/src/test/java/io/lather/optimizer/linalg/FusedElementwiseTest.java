@@ -74,6 +74,31 @@ class FusedElementwiseTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"FLOAT", "DOUBLE"})
+    void adamDirectionOfADividedNumerator(String type) {
+        DataType t = DataType.valueOf(type);
+        INDArray m = random(t, -1, 1);
+        INDArray v = random(t, 0, 1);
+        INDArray out = Nd4j.createUninitialized(t, ROWS, COLS);
+        INDArray expected = m.dup().divi(0.19).divi(Transforms.sqrt(v.div(0.3), false).addi(1e-8));
+        assertTrue(FusedElementwise.adamDirection(out, m, 0.19, v, 0.3, 1e-8));
+        assertSame(expected, out);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "DOUBLE"})
+    void lerpOnBothBranches(String type) {
+        DataType t = DataType.valueOf(type);
+        for (double w : new double[] {0.1, 0.95}) {
+            INDArray m = view(t, -1, 1);
+            INDArray g = view(t, -1, 1);
+            INDArray expected = Tensors.lerpInPlace(m.dup(), g, w);
+            assertTrue(FusedElementwise.lerp(m, g, w));
+            assertSame(expected, m);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "DOUBLE"})
     void lerpOnBothBranchesThenScaledCopy(String type) {
         DataType t = DataType.valueOf(type);
         for (double w : new double[] {0.1, 0.95}) {
