@@ -89,7 +89,10 @@ final class PerFactorBlock extends ShampooBlock {
 
     @Override
     void afterFactorUpdate(INDArray g, INDArray[] outer, boolean outerOfG, StepContext ctx) {
-        INDArray rg = rotatedFilteredGrad == null ? null : rotatedGradient(g, ctx.buffers());
+        // rot(G) in the basis held before this step: for rot(M)'s lerp (unless an amortized step may change the basis
+        // first, see afterAmortized) and for the eigenvalue EMAs when the outer products are G's own
+        boolean needed = rotatedFilteredGrad != null && (!ctx.amortize() || outerOfG);
+        INDArray rg = needed ? rotatedGradient(g, ctx.buffers()) : null;
         if (rg != null && !ctx.amortize()) {
             lerpRotatedFilteredGrad(rg, ctx); // at an amortized step: after it, in the basis it leaves (afterAmortized)
         }
