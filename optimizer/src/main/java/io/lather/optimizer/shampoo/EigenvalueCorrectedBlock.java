@@ -107,10 +107,7 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
                 rotate(filteredGrad, false, buffers, rotatedFilteredGrad); // re-project M (not yet updated this step)
             }
             // the optimizer's lerp of M, applied to rot(M) with rot(G) (StepContext#filterWeight)
-            if (!FusedElementwise.lerp(rotatedFilteredGrad, rotatedGradient, ctx.filterWeight())) {
-                Tensors.lerpInPlace(rotatedFilteredGrad, rotatedGradient, ctx.filterWeight(),
-                        buffers.get("ec.lerp_scratch", rotatedFilteredGrad.dataType(), shape));
-            }
+            lerpInPlace(rotatedFilteredGrad, rotatedGradient, ctx.filterWeight(), buffers);
         }
         basisChangedThisStep = false;
         INDArray rotated = useSupplied ? rotatedSquares : rotatedGradient;

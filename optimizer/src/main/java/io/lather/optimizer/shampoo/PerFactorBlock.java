@@ -4,7 +4,6 @@ import io.lather.optimizer.blocking.BlockId;
 import io.lather.optimizer.config.PerFactorEigenvalueCorrectedShampooConfig;
 import io.lather.optimizer.linalg.EigendecompositionResult;
 import io.lather.optimizer.linalg.Eigendecompositions;
-import io.lather.optimizer.linalg.FusedElementwise;
 import io.lather.optimizer.linalg.MatrixRoots;
 import io.lather.optimizer.linalg.Tensors;
 import io.lather.optimizer.linalg.WorkBuffers;
@@ -71,14 +70,6 @@ final class PerFactorBlock extends ShampooBlock {
         return rotate(g, buffers, buffers.get("perfactor.rotated_gradient", eigenvectors[0].dataType(), shape));
     }
 
-    /** rot(M) ← lerp(rot(M), rot(G), 1 − β1): the optimizer's update of M, in the eigenbases. */
-    private void lerpRotatedFilteredGrad(INDArray rotatedGradient, StepContext ctx) {
-        if (!FusedElementwise.lerp(rotatedFilteredGrad, rotatedGradient, ctx.filterWeight())) {
-            Tensors.lerpInPlace(rotatedFilteredGrad, rotatedGradient, ctx.filterWeight(),
-                    ctx.buffers().get("perfactor.lerp_scratch", rotatedFilteredGrad.dataType(), shape));
-        }
-    }
-
     private void emaUpdate(int j, INDArray rayleigh, StepContext ctx) {
         INDArray x = rayleigh.reshape(dim(j)).castTo(eigenvalues[j].dataType());
         if (ctx.beta2() != 1.0) {
@@ -94,7 +85,7 @@ final class PerFactorBlock extends ShampooBlock {
         boolean needed = rotatedFilteredGrad != null && (!ctx.amortize() || outerOfG);
         INDArray rg = needed ? rotatedGradient(g, ctx.buffers()) : null;
         if (rg != null && !ctx.amortize()) {
-            lerpRotatedFilteredGrad(rg, ctx); // at an amortized step: after it, in the basis it leaves (afterAmortized)
+            lerpInPlace(rotatedFilteredGrad, rg, ctx.filterWeight(), ctx.buffers()); // rot(M)'s share of M's lerp // at an amortized step: after it, in the basis it leaves (afterAmortized)
         }
         if (rg != null && outerOfG) {
             // diag(Q_0ᵀ G Gᵀ Q_0) and diag(Q_1ᵀ Gᵀ G Q_1): row and column sums of rot(G)⊙rot(G), as GEMVs with ones
@@ -124,7 +115,7 @@ final class PerFactorBlock extends ShampooBlock {
             if (basisChangedThisStep) {
                 rotate(filteredGrad, ctx.buffers(), rotatedFilteredGrad); // re-project M (not yet updated this step)
             }
-            lerpRotatedFilteredGrad(rotatedGradient(g, ctx.buffers()), ctx);
+            lerpInPlace(rotatedFilteredGrad, rotatedGradient(g, ctx.buffers()), ctx.filterWeight(), ctx.buffers());
         }
         basisChangedThisStep = false;
     }

@@ -265,6 +265,13 @@ abstract class ShampooBlock {
                 buffers.get(CONTRACTION_WORK, t, shape)).castTo(h.dataType());
     }
 
+    /** m ← lerp(m, g, w) (torch.lerp): one fused pass when possible, else ND4J ops with a reused scratch array. */
+    static void lerpInPlace(INDArray m, INDArray g, double w, io.lather.optimizer.linalg.WorkBuffers buffers) {
+        if (!FusedElementwise.lerp(m, g, w)) {
+            Tensors.lerpInPlace(m, g, w, buffers.like("shampoo.lerp_scratch", m));
+        }
+    }
+
     /** Work array holding a block's Shampoo direction (what {@link #precondition} returns). */
     static final String DIRECTION = "shampoo.direction";
     /** Work array for the intermediate steps of a mode contraction. */
