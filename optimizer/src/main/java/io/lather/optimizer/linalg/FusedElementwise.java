@@ -235,7 +235,8 @@ public final class FusedElementwise {
         IntStream.range(0, chunks).parallel().forEach(c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
     }
 
-    private static boolean applies(INDArray first, INDArray... others) {
+    /** Whether the kernels apply: dense c-ordered float32/float64 arrays of one type and length (see {@link #dense}). */
+    static boolean applies(INDArray first, INDArray... others) {
         DataType t = first.dataType();
         if ((t != DataType.FLOAT && t != DataType.DOUBLE) || first.length() > Integer.MAX_VALUE / 2 || !dense(first)) {
             return false;

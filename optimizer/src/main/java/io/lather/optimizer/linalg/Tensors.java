@@ -4,6 +4,7 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Tensor helpers for Shampoo on ND4J: mode products, outer products along a mode, and conversions.
@@ -15,15 +16,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * made for selected modes.
  */
 public final class Tensors {
-    /** Floating-point operations (2·m·n·k per product) of every GEMM issued through this class, by precision. */
+    /** Floating-point operations of every matrix product (2·m·n·k per GEMM, d(d+1)k per syrk), by precision. */
     private static final java.util.concurrent.atomic.LongAdder GEMM_FLOPS_32 = new java.util.concurrent.atomic.LongAdder();
     private static final java.util.concurrent.atomic.LongAdder GEMM_FLOPS_64 = new java.util.concurrent.atomic.LongAdder();
 
     private Tensors() {}
 
     /**
-     * Cumulative GEMM flops issued by the optimizer in this JVM: {float32, float64}. Every matrix product of the
-     * optimizer goes through {@link #gemm}, so benchmarks can report the achieved GEMM rate of a step exactly.
+     * Cumulative matrix-product flops issued by the optimizer in this JVM: {float32, float64}. Every matrix product of
+     * the optimizer goes through {@link #gemm} or {@link SymmetricRankK}, so benchmarks can report the achieved GEMM rate
+     * of a step exactly.
      */
     public static long[] gemmFlops() {
         return new long[] {GEMM_FLOPS_32.sum(), GEMM_FLOPS_64.sum()};
@@ -31,15 +33,20 @@ public final class Tensors {
 
     /**
      * out ← op(a)·op(b) (op = transpose when the flag is set) into a preallocated c-ordered array; all arrays of one
-     * data type. The single entry point for matrix products (counted by {@link #gemmFlops()}).
+     * data type. The entry point for matrix products other than Gram matrices (counted by {@link #gemmFlops()}).
      */
     public static INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray out) {
         long m = transA ? a.size(1) : a.size(0);
         long k = transA ? a.size(0) : a.size(1);
         long n = transB ? b.size(0) : b.size(1);
         Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
-        (a.dataType() == DataType.DOUBLE ? GEMM_FLOPS_64 : GEMM_FLOPS_32).add(2 * m * n * k);
+        countFlops(a.dataType(), 2 * m * n * k);
         return out;
+    }
+
+    /** Adds a matrix product's flops to {@link #gemmFlops()} (for products issued outside {@link #gemm}). */
+    static void countFlops(DataType type, long flops) {
+        (type == DataType.DOUBLE ? GEMM_FLOPS_64 : GEMM_FLOPS_32).add(flops);
     }
 
     /** op(a)·op(b) as a new c-ordered array. */
@@ -144,7 +151,8 @@ public final class Tensors {
     }
 
     /**
-     * The outer product along mode i, C_i(X) = unfold_i(X)·unfold_i(X)ᵀ (d_i × d_i, symmetric PSD).
+     * The outer product along mode i, C_i(X) = unfold_i(X)·unfold_i(X)ᵀ (d_i × d_i, symmetric PSD), by {@code syrk}
+     * ({@link SymmetricRankK}) when the arrays qualify, else by a GEMM.
      * For a matrix G: mode 0 gives G Gᵀ, mode 1 gives Gᵀ G; for a vector g: g gᵀ.
      */
     public static INDArray outerProduct(INDArray x, int mode) {
@@ -159,10 +167,10 @@ public final class Tensors {
         long rest = c.length() / Math.max(d, 1);
         if (mode == 0) {
             INDArray u = c.reshape(d, rest);
-            return gemm(u, false, u, true, out);
+            return SymmetricRankK.gram(u, false, out) ? out : gemm(u, false, u, true, out);
         } else if (mode == c.rank() - 1) {
             INDArray u = c.reshape(rest, d);
-            return gemm(u, true, u, false, out);
+            return SymmetricRankK.gram(u, true, out) ? out : gemm(u, true, u, false, out);
         } else {
             int[] perm = new int[c.rank()];
             perm[0] = mode;
@@ -172,7 +180,7 @@ public final class Tensors {
                 }
             }
             INDArray u = c.permute(perm).dup('c').reshape(d, rest);
-            return gemm(u, false, u, true, out);
+            return SymmetricRankK.gram(u, false, out) ? out : gemm(u, false, u, true, out);
         }
     }
 
@@ -208,9 +216,21 @@ public final class Tensors {
         return Nd4j.createFromArray(data).reshape(shape);
     }
 
-    /** Q·diag(v)·Qᵀ for a square Q (columns = eigenvectors) and a vector v, in Q's data type. */
+    /**
+     * Q·diag(v)·Qᵀ for a square Q (columns = eigenvectors) and a vector v, in Q's data type. When no entry of v is
+     * negative this is the Gram matrix of X = Q·diag(√v), formed by {@code syrk} with half the multiply-adds (the inverse
+     * roots of Shampoo's factors always qualify); otherwise a GEMM of Q·diag(v) with Qᵀ.
+     */
     public static INDArray reconstruct(INDArray q, INDArray v) {
-        INDArray scaled = q.mulRowVector(v.castTo(q.dataType()));
+        INDArray values = v.castTo(q.dataType());
+        if (values.minNumber().doubleValue() >= 0.0) {
+            INDArray x = q.mulRowVector(Transforms.sqrt(values, true)).dup('c');
+            INDArray out = Nd4j.createUninitialized(q.dataType(), new long[] {q.size(0), q.size(0)}, 'c');
+            if (SymmetricRankK.gram(x, false, out)) {
+                return out;
+            }
+        }
+        INDArray scaled = q.mulRowVector(values);
         return gemm(scaled, false, q, true);
     }
 

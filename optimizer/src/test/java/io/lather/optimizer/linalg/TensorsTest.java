@@ -109,6 +109,27 @@ class TensorsTest {
     }
 
     @Test
+    void reconstructMatchesIndexLoopsWithNonNegativeAndWithNegativeValues() {
+        INDArray q = random(40, 40);
+        // non-negative values take the syrk form Q·diag(√v)·(Q·diag(√v))ᵀ (one zero included), a negative one the GEMM
+        for (double sign : new double[] {1.0, -1.0}) {
+            INDArray v = random(40).addi(1.0);
+            v.putScalar(3, 0.0);
+            v.putScalar(7, sign * v.getDouble(7));
+            INDArray r = Tensors.reconstruct(q, v);
+            for (int i = 0; i < 40; i++) {
+                for (int j = 0; j < 40; j++) {
+                    double s = 0;
+                    for (int k = 0; k < 40; k++) {
+                        s += q.getDouble(i, k) * v.getDouble(k) * q.getDouble(j, k);
+                    }
+                    assertEquals(s, r.getDouble(i, j), TOL * 40, "sign " + sign + " (" + i + "," + j + ")");
+                }
+            }
+        }
+    }
+
+    @Test
     void lerpInPlaceFollowsTorchLerpOnBothBranchesAndKeepsB() {
         for (double w : new double[] {0.1, 0.9}) {
             INDArray a = random(5);
