@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The optimizer's element-wise updates as single fused passes over ND4J's memory, split across the cores.
@@ -23,6 +24,13 @@ public final class FusedElementwise {
     /** Below this many elements one thread does the pass (splitting costs more than it saves). */
     private static final int PARALLEL_THRESHOLD = 1 << 16;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /**
+     * Whether ND4J arrays live in host memory that may be read and written directly (the CPU backend). On the CUDA
+     * backend an array's primary copy is on the device and its host buffer is a mirror that direct writes would bypass,
+     * so every direct-memory path of this package (these kernels, {@link SymmetricRankK}, the in-place {@code dsyevd})
+     * steps aside there and the callers use ND4J ops or copies.
+     */
+    private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
 
     private FusedElementwise() {}
 
@@ -225,6 +233,11 @@ public final class FusedElementwise {
         void run(int lo, int hi);
     }
 
+    /** See {@link #HOST_MEMORY}. */
+    static boolean hostMemory() {
+        return HOST_MEMORY;
+    }
+
     private static void forChunks(long length, Range body) {
         int n = (int) length;
         int chunks = n < PARALLEL_THRESHOLD ? 1 : Math.min(CORES, n / (PARALLEL_THRESHOLD / 2));
@@ -237,6 +250,9 @@ public final class FusedElementwise {
 
     /** Whether the kernels apply: dense c-ordered float32/float64 arrays of one type and length (see {@link #dense}). */
     static boolean applies(INDArray first, INDArray... others) {
+        if (!HOST_MEMORY) {
+            return false;
+        }
         DataType t = first.dataType();
         if ((t != DataType.FLOAT && t != DataType.DOUBLE) || first.length() > Integer.MAX_VALUE / 2 || !dense(first)) {
             return false;

@@ -24,15 +24,12 @@ public final class LapackEigensolver implements SymmetricEigensolver {
     public Eigenpairs eigh(INDArray symmetric, boolean retryWithAlternative) {
         KernelSelfCheck.ensureVerified();
         int n = Tensors.squareSize(symmetric);
-        // dsyevd works on a fresh float64 copy in ND4J memory (no Java-array round trip: at n = 1024 the copies through
-        // double[] and LAPACKE's row-major transposes cost ~20 ms per call on top of dsyevd's ~140 ms)
-        INDArray a = symmetric.castTo(DataType.DOUBLE).dup('c');
-        INDArray w = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n}, 'c');
-        int info = Lapack.dsyevdInPlace(a, n, w);
-        if (info == 0) {
-            return new Eigenpairs(w, a.transpose().dup('c'));
-        }
         double[] wd = new double[n];
+        Eigenpairs pairs = FusedElementwise.hostMemory() ? dsyevdInPlace(symmetric, n) : dsyevdThroughHostCopy(symmetric, n);
+        if (pairs != null) {
+            return pairs;
+        }
+        int info = -1;
         if (retryWithAlternative) {
             double[] ad = Tensors.toRowMajor(symmetric);
             info = Lapack.dsyev(ad, n, wd);
@@ -40,7 +37,31 @@ public final class LapackEigensolver implements SymmetricEigensolver {
                 return new Eigenpairs(Nd4j.createFromArray(wd), Tensors.fromRowMajor(ad, n, n));
             }
         }
-        throw new MatrixFunctionFailure("LAPACK symmetric eigensolver failed on a " + n + "x" + n
-                + " matrix (info = " + info + (retryWithAlternative ? ", dsyevd and dsyev" : ", dsyevd") + ")");
+        throw new MatrixFunctionFailure("LAPACK symmetric eigensolver failed on a " + n + "x" + n + " matrix ("
+                + (retryWithAlternative ? "dsyevd and dsyev did not converge, dsyev info = " + info : "dsyevd did not converge") + ")");
+    }
+
+    /**
+     * dsyevd on a fresh float64 copy in ND4J memory, no Java-array round trip (at n = 1024 the copies through double[]
+     * and LAPACKE's row-major transposes cost ~20 ms per call on top of dsyevd's ~140 ms). Host memory only.
+     *
+     * @return the eigenpairs, or null when dsyevd did not converge
+     */
+    static Eigenpairs dsyevdInPlace(INDArray symmetric, int n) {
+        INDArray a = symmetric.castTo(DataType.DOUBLE).dup('c');
+        INDArray w = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n}, 'c');
+        return Lapack.dsyevdInPlace(a, n, w) == 0 ? new Eigenpairs(w, a.transpose().dup('c')) : null;
+    }
+
+    /**
+     * dsyevd on a Java copy: for device memory (CUDA backend), where {@code data().asDouble()} synchronises the device
+     * buffer to the host first and {@code Nd4j.createFromArray} puts the result back.
+     *
+     * @return the eigenpairs, or null when dsyevd did not converge
+     */
+    static Eigenpairs dsyevdThroughHostCopy(INDArray symmetric, int n) {
+        double[] a = Tensors.toRowMajor(symmetric);
+        double[] w = new double[n];
+        return Lapack.dsyevd(a, n, w) == 0 ? new Eigenpairs(Nd4j.createFromArray(w), Tensors.fromRowMajor(a, n, n)) : null;
     }
 }

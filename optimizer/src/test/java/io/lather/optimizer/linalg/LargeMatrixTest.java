@@ -31,6 +31,27 @@ class LargeMatrixTest {
         return Transforms.abs(x).maxNumber().doubleValue();
     }
 
+    /**
+     * The host-copy dsyevd (the path for device memory, CUDA backend) runs the same LAPACK routine on the same matrix as
+     * the in-place one, so on the CPU the two must agree to rounding: eigenvalues within 1e-12 of the largest, eigenvectors
+     * up to sign within 1e-9 (well-separated random spectrum at n = 300; eigenvector error ~ ε·‖A‖/gap).
+     */
+    @org.junit.jupiter.api.Test
+    void theHostCopyPathGivesTheInPlacePathsEigenpairs() {
+        int n = 300;
+        INDArray a = spd(n, 11);
+        Eigenpairs inPlace = LapackEigensolver.dsyevdInPlace(a, n);
+        Eigenpairs copied = LapackEigensolver.dsyevdThroughHostCopy(a, n);
+        double scale = maxAbs(inPlace.eigenvalues());
+        assertTrue(maxAbs(inPlace.eigenvalues().sub(copied.eigenvalues())) <= 1e-12 * scale);
+        for (int j = 0; j < n; j++) {
+            INDArray u = inPlace.eigenvectors().getColumn(j);
+            INDArray v = copied.eigenvectors().getColumn(j);
+            double sign = Math.signum(u.mul(v).sumNumber().doubleValue());
+            assertTrue(maxAbs(u.sub(v.mul(sign))) <= 1e-9, "eigenvector " + j);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {127, 300, 1024})
     void eighResidualAndOrthogonality(int n) {
