@@ -1,5 +1,7 @@
 package io.lather.optimizer.linalg;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
@@ -31,6 +33,8 @@ public final class FusedElementwise {
      * steps aside there and the callers use ND4J ops or copies.
      */
     private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
+    /** Whether the float32 loops run on the Vector API ({@link VectorLoops}); false when its module is absent. */
+    private static boolean vectorLoops = vectorApiPresent();
 
     private FusedElementwise() {}
 
@@ -46,8 +50,10 @@ public final class FusedElementwise {
             float fw = (float) w;
             int yo = (int) y.offset();
             int xo = (int) x.offset();
+            ByteBuffer[] v = byteViews(y, x);
             forChunks(y.length(), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
+                int i = v == null ? lo : VectorLoops.ema(v[0], yo, v[1], xo, lo, hi, square, b, fw);
+                for (; i < hi; i++) {
                     float xi = xb.get(xo + i);
                     yb.put(yo + i, yb.get(yo + i) * b + (square ? xi * xi : xi) * fw);
                 }
@@ -90,8 +96,11 @@ public final class FusedElementwise {
             int oo = (int) out.offset();
             int ho = (int) h.offset();
             int vo = (int) v.offset();
+            ByteBuffer[] views = byteViews(out, h, v);
             forChunks(out.length(), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
+                int i = views == null ? lo
+                        : VectorLoops.adamDirection(views[0], oo, views[1], ho, views[2], vo, lo, hi, fdiv, fbc, feps);
+                for (; i < hi; i++) {
                     ob.put(oo + i, hb.get(ho + i) / fdiv / ((float) Math.sqrt(vb.get(vo + i) / fbc) + feps));
                 }
             });
@@ -123,8 +132,10 @@ public final class FusedElementwise {
             float fw = (float) (low ? w : 1.0 - w);
             int mo = (int) m.offset();
             int go = (int) g.offset();
+            ByteBuffer[] v = byteViews(m, g);
             forChunks(m.length(), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
+                int i = v == null ? lo : VectorLoops.lerp(v[0], mo, v[1], go, null, 0, lo, hi, low, fw, 1f);
+                for (; i < hi; i++) {
                     float a = mb.get(mo + i);
                     float b = gb.get(go + i);
                     mb.put(mo + i, low ? a + (b - a) * fw : b - (b - a) * fw);
@@ -165,8 +176,10 @@ public final class FusedElementwise {
             int mo = (int) m.offset();
             int go = (int) g.offset();
             int ho = (int) h.offset();
+            ByteBuffer[] v = byteViews(m, g, h);
             forChunks(m.length(), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
+                int i = v == null ? lo : VectorLoops.lerp(v[0], mo, v[1], go, v[2], ho, lo, hi, low, fw, fbc);
+                for (; i < hi; i++) {
                     float a = mb.get(mo + i);
                     float b = gb.get(go + i);
                     float r = low ? a + (b - a) * fw : b - (b - a) * fw;
@@ -207,8 +220,10 @@ public final class FusedElementwise {
             float flr = (float) -lr;
             int wo = (int) w.offset();
             int po = (int) p.offset();
+            ByteBuffer[] v = byteViews(w, p);
             forChunks(w.length(), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
+                int i = v == null ? lo : VectorLoops.decayAndApply(v[0], wo, v[1], po, lo, hi, fa, flr);
+                for (; i < hi; i++) {
                     float wi = wb.get(wo + i);
                     wb.put(wo + i, wi + (pb.get(po + i) + wi * fa) * flr);
                 }
@@ -236,6 +251,53 @@ public final class FusedElementwise {
     /** See {@link #HOST_MEMORY}. */
     static boolean hostMemory() {
         return HOST_MEMORY;
+    }
+
+    private static boolean vectorApiPresent() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorLoops.lanes() > 0;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether the float32 loops currently run on the Vector API. */
+    static boolean vectorLoopsOn() {
+        return vectorLoops;
+    }
+
+    /** Turns the Vector API loops off or on (tests compare both paths); returns the previous setting. */
+    static boolean useVectorLoops(boolean on) {
+        boolean before = vectorLoops;
+        vectorLoops = on && vectorApiPresent();
+        return before;
+    }
+
+    /**
+     * Native-order byte views of float32 arrays that already passed {@link #applies}, for {@link VectorLoops}; null when
+     * the loops are off or a view does not start where the float view does (then the scalar loops run).
+     */
+    private static ByteBuffer[] byteViews(INDArray... arrays) {
+        if (!vectorLoops) {
+            return null;
+        }
+        ByteBuffer[] views = new ByteBuffer[arrays.length];
+        for (int k = 0; k < arrays.length; k++) {
+            INDArray a = arrays[k];
+            ByteBuffer b = a.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+            long first = a.offset();
+            long last = first + a.length() - 1;
+            if ((last + 1) * Float.BYTES > b.capacity() || (last + 1) * Float.BYTES > Integer.MAX_VALUE
+                    || Float.floatToRawIntBits(b.getFloat((int) first * Float.BYTES)) != Float.floatToRawIntBits(floats(a).get((int) first))
+                    || Float.floatToRawIntBits(b.getFloat((int) last * Float.BYTES)) != Float.floatToRawIntBits(floats(a).get((int) last))) {
+                return null;
+            }
+            views[k] = b;
+        }
+        return views;
     }
 
     private static void forChunks(long length, Range body) {
