@@ -224,7 +224,7 @@ public final class Tensors {
     public static INDArray reconstruct(INDArray q, INDArray v) {
         INDArray values = v.castTo(q.dataType());
         if (values.minNumber().doubleValue() >= 0.0) {
-            INDArray x = q.mulRowVector(Transforms.sqrt(values, true)).dup('c');
+            INDArray x = contiguous(q.mulRowVector(Transforms.sqrt(values, true)));
             INDArray out = Nd4j.createUninitialized(q.dataType(), new long[] {q.size(0), q.size(0)}, 'c');
             if (SymmetricRankK.gram(x, false, out)) {
                 return out;
