@@ -3,8 +3,9 @@
 
 usage: bench/summarize.py target/bench/jmh-result.json target/bench/jmh-output.txt
 
-The optimizer-step benchmark prints, per (preset, n), the GEMM flops the optimizer issued per step (LATHER-GEMM lines,
-counted by Tensors.gemmFlops: exactly the products that ran, split by precision). The GEMM benchmark of the same run
+The optimizer-step benchmark prints, per (preset, n), the matrix-product flops the optimizer issued per step (LATHER-GEMM
+lines, counted by Tensors.gemmFlops: exactly the products that ran, split by precision; a syrk Gram matrix counts the
+d(d+1)k flops of the triangle it computes). The GEMM benchmark of the same run
 gives ND4J's float32/float64 GEMM rate at the same n. GEMM-bound time = flops32/rate32 + flops64/rate64; the fraction
 reported is GEMM-bound time / measured step time (1.0 = the step costs no more than its matrix products would at the
 measured GEMM rate)."""
