@@ -21,6 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * own precision (Java never contracts a·b + c into a fused multiply-add), so results agree with the op sequences to the
  * last bit up to how ND4J rounds its scalar arguments. A kernel applies only to c-contiguous arrays of one type
  * (float32 or float64) and one length and returns false otherwise; callers then use the ND4J ops.
+ *
+ * <p>Float32 passes run whole vectors through {@link VectorLoops} (the JDK Vector API) when the JVM has its module, and
+ * the scalar loop below does the tail; both give the same bits. On a backend whose arrays are not in host memory (CUDA)
+ * no kernel applies.
  */
 public final class FusedElementwise {
     /** Below this many elements one thread does the pass (splitting costs more than it saves). */
