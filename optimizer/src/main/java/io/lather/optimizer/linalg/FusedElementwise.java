@@ -126,40 +126,7 @@ public final class FusedElementwise {
 
     /** m ← lerp(m, g, w) with torch.lerp's two branches (the β1 filter without the bias-corrected copy). */
     public static boolean lerp(INDArray m, INDArray g, double w) {
-        if (!applies(m, g)) {
-            return false;
-        }
-        boolean low = w < 0.5;
-        if (m.dataType() == DataType.FLOAT) {
-            FloatBuffer mb = floats(m);
-            FloatBuffer gb = floats(g);
-            float fw = (float) (low ? w : 1.0 - w);
-            int mo = (int) m.offset();
-            int go = (int) g.offset();
-            ByteBuffer[] v = byteViews(m, g);
-            forChunks(m.length(), (lo, hi) -> {
-                int i = v == null ? lo : VectorLoops.lerp(v[0], mo, v[1], go, null, 0, lo, hi, low, fw, 1f);
-                for (; i < hi; i++) {
-                    float a = mb.get(mo + i);
-                    float b = gb.get(go + i);
-                    mb.put(mo + i, low ? a + (b - a) * fw : b - (b - a) * fw);
-                }
-            });
-        } else {
-            DoubleBuffer mb = doubles(m);
-            DoubleBuffer gb = doubles(g);
-            double dw = low ? w : 1.0 - w;
-            int mo = (int) m.offset();
-            int go = (int) g.offset();
-            forChunks(m.length(), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    double a = mb.get(mo + i);
-                    double b = gb.get(go + i);
-                    mb.put(mo + i, low ? a + (b - a) * dw : b - (b - a) * dw);
-                }
-            });
-        }
-        return true;
+        return lerpWithScaledCopy(m, g, w, null, 1.0);
     }
 
     /**
@@ -167,45 +134,51 @@ public final class FusedElementwise {
      * copy).
      */
     public static boolean lerpAndScaledCopy(INDArray m, INDArray g, double w, INDArray h, double bc) {
-        if (!applies(m, g, h)) {
+        return lerpWithScaledCopy(m, g, w, h, bc);
+    }
+
+    /** The one lerp pass of {@link #lerp} (h null) and {@link #lerpAndScaledCopy}. */
+    private static boolean lerpWithScaledCopy(INDArray m, INDArray g, double w, INDArray h, double bc) {
+        if (h == null ? !applies(m, g) : !applies(m, g, h)) {
             return false;
         }
         boolean low = w < 0.5;
+        int mo = (int) m.offset();
+        int go = (int) g.offset();
+        int ho = h == null ? 0 : (int) h.offset();
         if (m.dataType() == DataType.FLOAT) {
             FloatBuffer mb = floats(m);
             FloatBuffer gb = floats(g);
-            FloatBuffer hb = floats(h);
+            FloatBuffer hb = h == null ? null : floats(h);
             float fw = (float) (low ? w : 1.0 - w);
             float fbc = (float) bc;
-            int mo = (int) m.offset();
-            int go = (int) g.offset();
-            int ho = (int) h.offset();
-            ByteBuffer[] v = byteViews(m, g, h);
+            ByteBuffer[] v = h == null ? byteViews(m, g) : byteViews(m, g, h);
             forChunks(m.length(), (lo, hi) -> {
-                int i = v == null ? lo : VectorLoops.lerp(v[0], mo, v[1], go, v[2], ho, lo, hi, low, fw, fbc);
+                int i = v == null ? lo : VectorLoops.lerp(v[0], mo, v[1], go, h == null ? null : v[2], ho, lo, hi, low, fw, fbc);
                 for (; i < hi; i++) {
                     float a = mb.get(mo + i);
                     float b = gb.get(go + i);
                     float r = low ? a + (b - a) * fw : b - (b - a) * fw;
                     mb.put(mo + i, r);
-                    hb.put(ho + i, r / fbc);
+                    if (hb != null) {
+                        hb.put(ho + i, r / fbc);
+                    }
                 }
             });
         } else {
             DoubleBuffer mb = doubles(m);
             DoubleBuffer gb = doubles(g);
-            DoubleBuffer hb = doubles(h);
+            DoubleBuffer hb = h == null ? null : doubles(h);
             double dw = low ? w : 1.0 - w;
-            int mo = (int) m.offset();
-            int go = (int) g.offset();
-            int ho = (int) h.offset();
             forChunks(m.length(), (lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     double a = mb.get(mo + i);
                     double b = gb.get(go + i);
                     double r = low ? a + (b - a) * dw : b - (b - a) * dw;
                     mb.put(mo + i, r);
-                    hb.put(ho + i, r / bc);
+                    if (hb != null) {
+                        hb.put(ho + i, r / bc);
+                    }
                 }
             });
         }
