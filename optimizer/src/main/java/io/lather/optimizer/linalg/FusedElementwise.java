@@ -4,31 +4,39 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.OptionalDouble;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The optimizer's element-wise updates as single fused passes over ND4J's memory, split across the cores.
+ * The optimizer's element-wise updates, and the sum of squares behind its norms and finiteness checks, as single passes
+ * over ND4J's memory, split across the cores.
  *
  * <p>Why: every ND4J element-wise op is one full pass over its operands, so an update such as
  * V ← β·V + w·G⊙G (four ops) or H/(√(V/bc) + ε) (four ops) reads and writes each 4 MiB array several times; measured at
  * n = 1024 on the benchmark machine the fused passes take 0.39 ms and 0.95 ms against 1.49 ms and 2.85 ms as ND4J ops
  * (docs/BENCHMARKS.md §1).
  *
- * <p>Every kernel performs the same IEEE operations in the same order as the ND4J op sequence it replaces, in the arrays'
- * own precision (Java never contracts a·b + c into a fused multiply-add), so results agree with the op sequences to the
- * last bit up to how ND4J rounds its scalar arguments. A kernel applies only to c-contiguous arrays of one type
- * (float32 or float64) and one length and returns false otherwise; callers then use the ND4J ops.
+ * <p>Every element-wise kernel performs the same IEEE operations in the same order as the ND4J op sequence it replaces,
+ * in the arrays' own precision (Java never contracts a·b + c into a fused multiply-add), so results agree with the op
+ * sequences to the last bit up to how ND4J rounds its scalar arguments. A kernel applies only to c-contiguous arrays of
+ * one type (float32 or float64) and one length and returns false (or nothing) otherwise; callers then use the ND4J ops.
  *
- * <p>Float32 passes run whole vectors through {@link VectorLoops} (the JDK Vector API) when the JVM has its module, and
- * the scalar loop below does the tail; both give the same bits. On a backend whose arrays are not in host memory (CUDA)
- * no kernel applies.
+ * <p>Float32 element-wise passes run whole vectors through {@link VectorLoops} (the JDK Vector API) when the JVM has its
+ * module, and the scalar loop below does the tail; both give the same bits. The sum of squares, a reduction, uses the
+ * Vector API for both precisions and agrees with its scalar loop to float64 rounding. On a backend whose arrays are not in
+ * host memory (CUDA) no kernel applies.
  */
 public final class FusedElementwise {
     /** Below this many elements one thread does the pass (splitting costs more than it saves). */
     private static final int PARALLEL_THRESHOLD = 1 << 16;
+    /**
+     * Elements per partial sum of {@link #sumOfSquares}. Fixed (not one chunk per core) so that the additions, and hence
+     * the result, are the same on every machine.
+     */
+    private static final int REDUCTION_CHUNK = 1 << 16;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     /**
      * Whether ND4J arrays live in host memory that may be read and written directly (the CPU backend). On the CUDA
@@ -37,7 +45,7 @@ public final class FusedElementwise {
      * steps aside there and the callers use ND4J ops or copies.
      */
     private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
-    /** Whether the float32 loops run on the Vector API ({@link VectorLoops}); false when its module is absent. */
+    /** Whether the loops run on the Vector API ({@link VectorLoops}); false when its module is absent. */
     private static boolean vectorLoops = vectorApiPresent();
 
     private FusedElementwise() {}
@@ -185,6 +193,44 @@ public final class FusedElementwise {
         return true;
     }
 
+    /**
+     * Σ x² accumulated in float64, or empty when the kernel does not apply. For a float32 array every square is exact in
+     * float64 and the sum cannot overflow, so the result is finite exactly when every entry is. Partial sums over fixed
+     * chunks are computed in parallel and added in chunk order: the result does not depend on the number of cores.
+     */
+    public static OptionalDouble sumOfSquares(INDArray x) {
+        if (!applies(x)) {
+            return OptionalDouble.empty();
+        }
+        int n = (int) x.length();
+        int xo = (int) x.offset();
+        boolean single = x.dataType() == DataType.FLOAT;
+        FloatBuffer fb = single ? floats(x) : null;
+        DoubleBuffer db = single ? null : doubles(x);
+        ByteBuffer[] v = byteViews(x);
+        double[] partial = new double[(n + REDUCTION_CHUNK - 1) / REDUCTION_CHUNK];
+        IntStream chunks = IntStream.range(0, partial.length);
+        (partial.length > 1 ? chunks.parallel() : chunks).forEach(c -> {
+            int lo = c * REDUCTION_CHUNK;
+            int hi = Math.min(n, lo + REDUCTION_CHUNK);
+            if (v != null) {
+                partial[c] = single ? VectorLoops.sumOfSquaresFloat(v[0], xo, lo, hi) : VectorLoops.sumOfSquaresDouble(v[0], xo, lo, hi);
+                return;
+            }
+            double s = 0;
+            for (int i = lo; i < hi; i++) {
+                double e = single ? fb.get(xo + i) : db.get(xo + i);
+                s += e * e;
+            }
+            partial[c] = s;
+        });
+        double sum = 0;
+        for (double p : partial) {
+            sum += p;
+        }
+        return OptionalDouble.of(sum);
+    }
+
     /** w ← w + (p + α·w)·(−lr): decoupled weight decay, learning rate and the parameter update in one pass. */
     public static boolean decayAndApply(INDArray w, INDArray p, double alpha, double lr) {
         if (!applies(w, p)) {
@@ -241,7 +287,7 @@ public final class FusedElementwise {
         }
     }
 
-    /** Whether the float32 loops currently run on the Vector API. */
+    /** Whether the loops currently run on the Vector API. */
     static boolean vectorLoopsOn() {
         return vectorLoops;
     }
@@ -254,8 +300,8 @@ public final class FusedElementwise {
     }
 
     /**
-     * Native-order byte views of float32 arrays that already passed {@link #applies}, for {@link VectorLoops}; null when
-     * the loops are off or a view does not start where the float view does (then the scalar loops run).
+     * Native-order byte views of arrays that already passed {@link #applies}, for {@link VectorLoops}; null when the loops
+     * are off or a view does not start where the typed view does (then the scalar loops run).
      */
     private static ByteBuffer[] byteViews(INDArray... arrays) {
         if (!vectorLoops) {
@@ -265,16 +311,23 @@ public final class FusedElementwise {
         for (int k = 0; k < arrays.length; k++) {
             INDArray a = arrays[k];
             ByteBuffer b = a.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+            int width = a.dataType() == DataType.FLOAT ? Float.BYTES : Double.BYTES;
             long first = a.offset();
             long last = first + a.length() - 1;
-            if ((last + 1) * Float.BYTES > b.capacity() || (last + 1) * Float.BYTES > Integer.MAX_VALUE
-                    || Float.floatToRawIntBits(b.getFloat((int) first * Float.BYTES)) != Float.floatToRawIntBits(floats(a).get((int) first))
-                    || Float.floatToRawIntBits(b.getFloat((int) last * Float.BYTES)) != Float.floatToRawIntBits(floats(a).get((int) last))) {
+            if ((last + 1) * width > b.capacity() || (last + 1) * width > Integer.MAX_VALUE
+                    || !sameBitsAt(b, a, (int) first) || !sameBitsAt(b, a, (int) last)) {
                 return null;
             }
             views[k] = b;
         }
         return views;
+    }
+
+    /** Whether byte view {@code b} holds at element {@code i} the bits of a's typed NIO view. */
+    private static boolean sameBitsAt(ByteBuffer b, INDArray a, int i) {
+        return a.dataType() == DataType.FLOAT
+                ? Float.floatToRawIntBits(b.getFloat(i * Float.BYTES)) == Float.floatToRawIntBits(floats(a).get(i))
+                : Double.doubleToRawLongBits(b.getDouble(i * Double.BYTES)) == Double.doubleToRawLongBits(doubles(a).get(i));
     }
 
     private static void forChunks(long length, Range body) {

@@ -91,44 +91,51 @@ abstract class ShampooBlock {
         afterAmortized(g, supplied == null ? null : supplied.rotatedSquares(), ctx);
     }
 
-    /** One factor's amortized computation: its bias-corrected (possibly trace-scaled) float64 matrix. */
-    record FactorJob(ShampooBlock block, int factor, INDArray matrix) {}
+    /** One factor's amortized computation; the thread that runs it also prepares the factor's matrix. */
+    record FactorJob(ShampooBlock block, int factor) {}
 
     /** What a {@link FactorJob} produced: whether it recomputed, a tolerated failure, or a hard error. */
     record FactorOutcome(boolean recomputed, MatrixFunctionFailure failure, RuntimeException error) {}
 
-    /**
-     * The amortized computation's jobs when it is due, one per factor, after the hard checks of ALGORITHMS.md §5.3.5
-     * (a non-finite factor is an error).
-     */
+    /** The amortized computation's jobs when it is due, one per factor. */
     final List<FactorJob> amortizedJobs(StepContext ctx) {
         List<FactorJob> jobs = new ArrayList<>();
-        if (!ctx.amortize()) {
-            return jobs;
-        }
-        for (int j = 0; j < modes.length; j++) {
-            INDArray a = factors[j].castTo(DataType.DOUBLE);
-            // divide a float64 copy in place; a float64 factor comes back from castTo as itself and must not change
-            a = a == factors[j] ? a.div(ctx.biasCorrection()) : a.divi(ctx.biasCorrection());
-            if (statistics.useTraceScaling()) {
-                double trace = Nd4j.diag(a).sumNumber().doubleValue();
-                a.muli(Math.pow(Math.max(trace, ctx.epsilon()), -statistics.traceScalingExponent()));
+        if (ctx.amortize()) {
+            for (int j = 0; j < modes.length; j++) {
+                jobs.add(new FactorJob(this, j));
             }
-            if (!Tensors.allFinite(a)) {
-                throw OptimizerErrors.nonFiniteFactor(id, j, ctx.step());
-            }
-            jobs.add(new FactorJob(this, j, a));
         }
         return jobs;
     }
 
     /**
-     * Runs one job. Jobs of different factors (and blocks) touch disjoint state, so {@link AmortizedComputations} may run
-     * them concurrently; counting and the failure policy happen afterwards in {@link #finishAmortized}.
+     * Factor j's bias-corrected (possibly trace-scaled) float64 copy, after the hard check of ALGORITHMS.md §5.3.5 (a
+     * non-finite factor is an error). A fresh array that the job owns.
+     */
+    private INDArray preparedFactor(int j, StepContext ctx) {
+        INDArray a = factors[j].castTo(DataType.DOUBLE);
+        // divide a float64 copy in place; a float64 factor comes back from castTo as itself and must not change
+        a = a == factors[j] ? a.div(ctx.biasCorrection()) : a.divi(ctx.biasCorrection());
+        if (statistics.useTraceScaling()) {
+            double trace = Nd4j.diag(a).sumNumber().doubleValue();
+            a.muli(Math.pow(Math.max(trace, ctx.epsilon()), -statistics.traceScalingExponent()));
+        }
+        if (!Tensors.allFinite(a)) {
+            throw OptimizerErrors.nonFiniteFactor(id, j, ctx.step());
+        }
+        return a;
+    }
+
+    /**
+     * Runs one job: prepares the factor's matrix and computes from it. Jobs of different factors (and blocks) touch
+     * disjoint state, so {@link AmortizedComputations} may run them concurrently (the copy and the check then run side by
+     * side too); counting, the failure policy and the hard errors (a non-finite factor among them) take effect afterwards
+     * in {@link #finishAmortized}, in block and factor order.
      */
     static FactorOutcome run(FactorJob job, StepContext ctx) {
         try {
-            return new FactorOutcome(job.block().computeFactor(job.factor(), job.matrix(), ctx), null, null);
+            ShampooBlock b = job.block();
+            return new FactorOutcome(b.computeFactor(job.factor(), b.preparedFactor(job.factor(), ctx), ctx), null, null);
         } catch (MatrixFunctionFailure e) {
             return new FactorOutcome(false, e, null);
         } catch (RuntimeException e) {

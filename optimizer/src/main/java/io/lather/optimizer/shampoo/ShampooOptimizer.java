@@ -418,7 +418,7 @@ public final class ShampooOptimizer implements Optimizer {
         if (graft != null) {
             INDArray d = Diagonal.precondition(graft, s.diagonal, h, Diagonal.biasCorrection(graft, t),
                     buffers.like("step.grafting_direction", h), buffers.like(SCRATCH, h));
-            double ratio = d.norm2Number().doubleValue() / (p.norm2Number().doubleValue() + 1e-16);
+            double ratio = Tensors.norm2(d) / (Tensors.norm2(p) + 1e-16);
             p.muli(ratio);
         }
         return p;
