@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -31,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One optimizer step on one square n×n float32 parameter (one block: max_preconditioner_dim = 1024), for the presets
  * with their own precondition frequency F = 10, so the average step time includes 1/10 of an amortized
- * eigendecomposition. The optimizer is warmed past its start step before measuring.
+ * eigendecomposition. The optimizer is warmed past its start step before measuring. One invocation runs a whole cycle of
+ * F = 10 steps (reported per step), so every measured iteration holds exactly one amortized step per ten: with single
+ * steps, where the ~0.25 s amortized steps fell relative to an iteration's end moved its average by several per cent.
  *
  * <p>At tear-down the benchmark prints the GEMM flops the optimizer issued per step (counted by
  * {@link Tensors#gemmFlops()}, i.e. exactly the products that ran, split by precision); {@code docs/BENCHMARKS.md} turns
@@ -70,7 +73,7 @@ public class OptimizerStepBenchmark {
             gradients.add(Map.of("W", random(rnd, 1.0)));
         }
         for (int t = 0; t < 12; t++) {
-            step();
+            singleStep();
         }
         steps = 0;
         flopsAtStart = Tensors.gemmFlops();
@@ -85,8 +88,18 @@ public class OptimizerStepBenchmark {
         return Nd4j.createFromArray(v).reshape(n, n).castTo(DataType.FLOAT);
     }
 
+    /** The precondition frequency of every benchmarked preset: one invocation is one amortization cycle. */
+    private static final int CYCLE = 10;
+
     @Benchmark
+    @OperationsPerInvocation(CYCLE)
     public void step() {
+        for (int i = 0; i < CYCLE; i++) {
+            singleStep();
+        }
+    }
+
+    private void singleStep() {
         optimizer.step(gradients.get(next));
         next = (next + 1) % gradients.size();
         steps++;

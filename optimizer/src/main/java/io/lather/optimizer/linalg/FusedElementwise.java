@@ -231,6 +231,135 @@ public final class FusedElementwise {
         return OptionalDouble.of(sum);
     }
 
+    /** Rows per partial column sum of {@link #rowAndColumnSumsOfSquares}: fixed, as {@link #REDUCTION_CHUNK}. */
+    private static final int ROW_CHUNK = 64;
+
+    /**
+     * rowSums[i] ← Σ_j x[i, j]², columnSums[j] ← Σ_i x[i, j]² in one pass over a 2-D array, accumulated in float64 and
+     * stored in x's type (the per-factor eigenvalue EMA's diag(Q_0ᵀGGᵀQ_0) and diag(Q_1ᵀGᵀGQ_1) from rot(G)). Row blocks
+     * of fixed height run in parallel, each with its own partial column sums, which are added in block order: the result
+     * does not depend on the number of cores.
+     *
+     * @param rowSums a vector of x's type with x.size(0) entries (overwritten)
+     * @param columnSums a vector of x's type with x.size(1) entries (overwritten)
+     */
+    public static boolean rowAndColumnSumsOfSquares(INDArray x, INDArray rowSums, INDArray columnSums) {
+        if (x.rank() != 2 || !applies(x) || !applies(rowSums) || !applies(columnSums) || rowSums.dataType() != x.dataType()
+                || columnSums.dataType() != x.dataType() || rowSums.length() != x.size(0) || columnSums.length() != x.size(1)) {
+            return false;
+        }
+        int rows = (int) x.size(0);
+        int cols = (int) x.size(1);
+        int xo = (int) x.offset();
+        boolean single = x.dataType() == DataType.FLOAT;
+        FloatBuffer xf = single ? floats(x) : null;
+        DoubleBuffer xd = single ? null : doubles(x);
+        ByteBuffer[] v = single ? byteViews(x) : null;
+        double[] rowTotals = new double[rows];
+        double[][] partialColumns = new double[(rows + ROW_CHUNK - 1) / ROW_CHUNK][cols];
+        IntStream blocks = IntStream.range(0, partialColumns.length);
+        (x.length() >= PARALLEL_THRESHOLD ? blocks.parallel() : blocks).forEach(b -> {
+            double[] col = partialColumns[b];
+            for (int i = b * ROW_CHUNK; i < Math.min(rows, (b + 1) * ROW_CHUNK); i++) {
+                int base = xo + i * cols;
+                if (v != null) {
+                    rowTotals[i] = VectorLoops.rowSumOfSquaresFloat(v[0], base, cols, col);
+                    continue;
+                }
+                // four row accumulators, so that the additions do not wait on each other
+                double r0 = 0;
+                double r1 = 0;
+                double r2 = 0;
+                double r3 = 0;
+                int j = 0;
+                for (; j + 4 <= cols; j += 4) {
+                    double e0 = single ? xf.get(base + j) : xd.get(base + j);
+                    double e1 = single ? xf.get(base + j + 1) : xd.get(base + j + 1);
+                    double e2 = single ? xf.get(base + j + 2) : xd.get(base + j + 2);
+                    double e3 = single ? xf.get(base + j + 3) : xd.get(base + j + 3);
+                    double s0 = e0 * e0;
+                    double s1 = e1 * e1;
+                    double s2 = e2 * e2;
+                    double s3 = e3 * e3;
+                    r0 += s0;
+                    r1 += s1;
+                    r2 += s2;
+                    r3 += s3;
+                    col[j] += s0;
+                    col[j + 1] += s1;
+                    col[j + 2] += s2;
+                    col[j + 3] += s3;
+                }
+                for (; j < cols; j++) {
+                    double e = single ? xf.get(base + j) : xd.get(base + j);
+                    r0 += e * e;
+                    col[j] += e * e;
+                }
+                rowTotals[i] = (r0 + r1) + (r2 + r3);
+            }
+        });
+        double[] columnTotals = new double[cols];
+        for (double[] col : partialColumns) {
+            for (int j = 0; j < cols; j++) {
+                columnTotals[j] += col[j];
+            }
+        }
+        rowSums.assign(Nd4j.createFromArray(rowTotals).reshape(rowSums.shape()));
+        columnSums.assign(Nd4j.createFromArray(columnTotals).reshape(columnSums.shape()));
+        return true;
+    }
+
+    /**
+     * out[i, j] ← x[i, j]·s[i] ({@code rows}) or x[i, j]·s[j]: a 2-D array times a diagonal matrix from the left or the
+     * right, as ND4J's column or row broadcast computes it (one product per element), without its temporary arrays.
+     *
+     * @param s a vector of x's type with one entry per row (rows) or per column
+     */
+    public static boolean scaleAlong(INDArray out, INDArray x, INDArray s, boolean rows) {
+        if (x.rank() != 2 || out.rank() != 2 || !applies(out, x) || !applies(s) || s.dataType() != x.dataType()
+                || s.length() != x.size(rows ? 0 : 1)) {
+            return false;
+        }
+        int cols = (int) x.size(1);
+        int xo = (int) x.offset();
+        int oo = (int) out.offset();
+        double[] f = s.castTo(DataType.DOUBLE).toDoubleVector();
+        if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer xb = floats(x);
+            FloatBuffer ob = floats(out);
+            float[] ff = new float[f.length];
+            for (int k = 0; k < f.length; k++) {
+                ff[k] = (float) f[k];
+            }
+            forChunks(x.length(), (lo, hi) -> {
+                int r = lo / cols;
+                int c = lo % cols;
+                for (int i = lo; i < hi; i++) {
+                    ob.put(oo + i, xb.get(xo + i) * ff[rows ? r : c]);
+                    if (++c == cols) {
+                        c = 0;
+                        r++;
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer xb = doubles(x);
+            DoubleBuffer ob = doubles(out);
+            forChunks(x.length(), (lo, hi) -> {
+                int r = lo / cols;
+                int c = lo % cols;
+                for (int i = lo; i < hi; i++) {
+                    ob.put(oo + i, xb.get(xo + i) * f[rows ? r : c]);
+                    if (++c == cols) {
+                        c = 0;
+                        r++;
+                    }
+                }
+            });
+        }
+        return true;
+    }
+
     /** w ← w + (p + α·w)·(−lr): decoupled weight decay, learning rate and the parameter update in one pass. */
     public static boolean decayAndApply(INDArray w, INDArray p, double alpha, double lr) {
         if (!applies(w, p)) {

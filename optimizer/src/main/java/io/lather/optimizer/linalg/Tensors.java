@@ -185,6 +185,11 @@ public final class Tensors {
         }
     }
 
+    /** A fresh c-ordered array of type {@code type} with x's values, whatever x's layout (one converting pass). */
+    public static INDArray rowMajorCopy(INDArray x, DataType type) {
+        return Nd4j.createUninitialized(type, x.shape(), 'c').assign(x);
+    }
+
     /** A c-contiguous array with x's values (x itself when it already is one). */
     public static INDArray contiguous(INDArray x) {
         if (isRowMajorContiguous(x)) {
@@ -225,8 +230,17 @@ public final class Tensors {
     public static INDArray reconstruct(INDArray q, INDArray v) {
         INDArray values = v.castTo(q.dataType());
         if (values.minNumber().doubleValue() >= 0.0) {
-            INDArray x = contiguous(q.mulRowVector(Transforms.sqrt(values, true)));
             INDArray out = Nd4j.createUninitialized(q.dataType(), new long[] {q.size(0), q.size(0)}, 'c');
+            INDArray roots = Transforms.sqrt(values, true);
+            // Q·diag(√φ) scales Q's columns. When Qᵀ is the row-major array (LAPACK's column-major output), scale its rows
+            // instead and form Xᵀ's Gram matrix: no transposing copy.
+            boolean columnMajor = !isRowMajorContiguous(q) && isRowMajorContiguous(q.transpose());
+            INDArray source = columnMajor ? q.transpose() : q;
+            INDArray x = Nd4j.createUninitialized(q.dataType(), source.shape(), 'c');
+            if (FusedElementwise.scaleAlong(x, source, roots, columnMajor) && SymmetricRankK.gram(x, columnMajor, out)) {
+                return out;
+            }
+            x = contiguous(q.mulRowVector(roots));
             if (SymmetricRankK.gram(x, false, out)) {
                 return out;
             }

@@ -155,6 +155,36 @@ final class VectorLoops {
         return s;
     }
 
+    /**
+     * One row of {@link FusedElementwise#rowAndColumnSumsOfSquares} for float32: returns Σ_j x[j]² over the {@code cols}
+     * elements from element {@code base} and adds each x[j]² to {@code columns[j]}, all in float64 (squares widened
+     * first, as {@link #sumOfSquaresFloat}).
+     */
+    static double rowSumOfSquaresFloat(ByteBuffer x, int base, int cols, double[] columns) {
+        DoubleVector r0 = DoubleVector.zero(D);
+        DoubleVector r1 = r0;
+        int half = D.length();
+        int j = 0;
+        for (; j <= cols - F.length(); j += F.length()) {
+            FloatVector v = load(x, base, j);
+            DoubleVector v0 = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector v1 = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+            DoubleVector s0 = v0.mul(v0);
+            DoubleVector s1 = v1.mul(v1);
+            r0 = r0.add(s0);
+            r1 = r1.add(s1);
+            DoubleVector.fromArray(D, columns, j).add(s0).intoArray(columns, j);
+            DoubleVector.fromArray(D, columns, j + half).add(s1).intoArray(columns, j + half);
+        }
+        double s = inLaneOrder(r0.add(r1));
+        for (; j < cols; j++) {
+            double e = x.getFloat((base + j) * Float.BYTES);
+            s += e * e;
+            columns[j] += e * e;
+        }
+        return s;
+    }
+
     private static DoubleVector loadDouble(ByteBuffer b, int offset, int i) {
         return DoubleVector.fromByteBuffer(D, b, (offset + i) * Double.BYTES, NATIVE);
     }

@@ -5,6 +5,7 @@ import io.lather.optimizer.config.EigendecomposedShampooConfig;
 import io.lather.optimizer.linalg.EigendecompositionResult;
 import io.lather.optimizer.linalg.Eigendecompositions;
 import io.lather.optimizer.linalg.MatrixRoots;
+import io.lather.optimizer.linalg.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -44,9 +45,9 @@ final class EigendecomposedBlock extends ShampooBlock {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
                 warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
         requireFinite(r.eigenvalues(), j, ctx, "eigenvalues");
-        requireFinite(r.eigenvectors(), j, ctx, "eigenvectors");
+        INDArray q = requireFinite(Tensors.rowMajorCopy(r.eigenvectors(), eigenvectors[j].dataType()), j, ctx, "eigenvectors");
         eigenvalues[j] = r.eigenvalues().castTo(eigenvalues[j].dataType());
-        eigenvectors[j] = r.eigenvectors().castTo(eigenvectors[j].dataType());
+        eigenvectors[j] = q;
         perMode[j] = null;
         return r.recomputed();
     }

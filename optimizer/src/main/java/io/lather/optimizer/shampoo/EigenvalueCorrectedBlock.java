@@ -66,7 +66,7 @@ final class EigenvalueCorrectedBlock extends ShampooBlock {
     boolean computeFactor(int j, INDArray a, StepContext ctx) {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
                 warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
-        eigenvectors[j] = requireFinite(r.eigenvectors(), j, ctx, "eigenvectors").castTo(eigenvectors[j].dataType());
+        eigenvectors[j] = requireFinite(Tensors.rowMajorCopy(r.eigenvectors(), eigenvectors[j].dataType()), j, ctx, "eigenvectors");
         if (r.recomputed()) {
             basisChangedThisStep = true;
         }

@@ -2,8 +2,11 @@ package io.lather.optimizer.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,5 +157,105 @@ class FusedElementwiseTest {
         assertFalse(FusedElementwise.ema(a, random(t == DataType.FLOAT ? DataType.DOUBLE : DataType.FLOAT, 0, 1), true, 0.9, 0.1),
                 "mixed types");
         assertFalse(FusedElementwise.ema(a, a.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 10)), true, 0.9, 0.1), "lengths");
+    }
+
+    /** Σ x² of x's values, exactly (BigDecimal), rounded once to double. */
+    private static double exactSumOfSquares(INDArray x) {
+        BigDecimal s = BigDecimal.ZERO;
+        for (double v : x.castTo(DataType.DOUBLE).dup('c').data().asDouble()) {
+            BigDecimal b = new BigDecimal(v);
+            s = s.add(b.multiply(b));
+        }
+        return s.doubleValue();
+    }
+
+    /**
+     * The reduction against the exact sum on a whole array and on an offset view. Tolerance 1e-11 relative: the scalar
+     * loop adds at most 65,536 non-negative terms per chunk, so its error is at most 65,536·2⁻⁵³ ≈ 7.3e-12 of the sum (the
+     * vector loops split each chunk over more accumulators and do better); float32 squares are exact in float64.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "FLOAT_SCALAR", "DOUBLE"})
+    void sumOfSquaresAgreesWithTheExactSum(String type) {
+        DataType t = mode(type);
+        for (INDArray x : new INDArray[] {random(t, -3, 5), view(t, -3, 5)}) {
+            double expected = exactSumOfSquares(x);
+            OptionalDouble actual = FusedElementwise.sumOfSquares(x);
+            assertTrue(actual.isPresent());
+            assertEquals(expected, actual.getAsDouble(), 1e-11 * expected);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "FLOAT_SCALAR", "DOUBLE"})
+    void sumOfSquaresIsNotFiniteWhenAnEntryIsNot(String type) {
+        DataType t = mode(type);
+        // the first index lies in a whole vector of the first chunk, the last ones in the scalar tail
+        for (long i : new long[] {5, ROWS * COLS / 2 + 3, ROWS * COLS - 1}) {
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                INDArray x = random(t, -1, 1);
+                x.putScalar(i, bad);
+                assertFalse(Double.isFinite(FusedElementwise.sumOfSquares(x).getAsDouble()), "entry " + i + " = " + bad);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "FLOAT_SCALAR", "DOUBLE"})
+    void sumOfSquaresDeclinesANonContiguousArray(String type) {
+        DataType t = mode(type);
+        assertFalse(FusedElementwise.sumOfSquares(random(t, 0, 1).transpose()).isPresent());
+        assertNotEquals(OptionalDouble.empty(), FusedElementwise.sumOfSquares(random(t, 0, 1)));
+    }
+
+    /** Scaling rows or columns against ND4J's column and row broadcasts, on a whole array and on an offset view. */
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "FLOAT_SCALAR", "DOUBLE"})
+    void scaleAlongRowsAndColumns(String type) {
+        DataType t = mode(type);
+        for (INDArray x : new INDArray[] {random(t, -2, 2), view(t, -2, 2)}) {
+            INDArray perRow = Nd4j.rand(t, x.size(0)).addi(0.5);
+            INDArray perColumn = Nd4j.rand(t, x.size(1)).addi(0.5);
+            INDArray out = Nd4j.createUninitialized(t, x.shape(), 'c');
+            assertTrue(FusedElementwise.scaleAlong(out, x, perRow, true));
+            assertSame(x.mulColumnVector(perRow.reshape(x.size(0), 1)), out);
+            assertTrue(FusedElementwise.scaleAlong(out, x, perColumn, false));
+            assertSame(x.mulRowVector(perColumn), out);
+            assertFalse(FusedElementwise.scaleAlong(out, x, perColumn, true), "one factor per row expected");
+        }
+    }
+
+    /**
+     * Row and column sums of squares against sums in index order, on a whole array and on an offset view. Tolerance:
+     * 1e-12 relative in float64 (about 400 non-negative terms per sum, each order's error below 400·2⁻⁵³ ≈ 4.4e-14); in
+     * float32 the float64 sums are rounded once to float, 2⁻²⁴ ≈ 6e-8 relative, so 1e-7.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "FLOAT_SCALAR", "DOUBLE"})
+    void rowAndColumnSumsOfSquares(String type) {
+        DataType t = mode(type);
+        double tol = t == DataType.FLOAT ? 1e-7 : 1e-12;
+        for (INDArray x : new INDArray[] {random(t, -2, 2), view(t, -2, 2)}) {
+            int rows = (int) x.size(0);
+            INDArray rowSums = Nd4j.createUninitialized(t, new long[] {rows, 1}, 'c');
+            INDArray columnSums = Nd4j.createUninitialized(t, new long[] {1, COLS}, 'c');
+            assertTrue(FusedElementwise.rowAndColumnSumsOfSquares(x, rowSums, columnSums));
+            double[][] v = x.castTo(DataType.DOUBLE).toDoubleMatrix();
+            for (int i = 0; i < rows; i++) {
+                double e = 0;
+                for (int j = 0; j < COLS; j++) {
+                    e += v[i][j] * v[i][j];
+                }
+                assertEquals(e, rowSums.getDouble(i), tol * e, "row " + i);
+            }
+            for (int j = 0; j < COLS; j++) {
+                double e = 0;
+                for (int i = 0; i < rows; i++) {
+                    e += v[i][j] * v[i][j];
+                }
+                assertEquals(e, columnSums.getDouble(j), tol * e, "column " + j);
+            }
+            assertFalse(FusedElementwise.rowAndColumnSumsOfSquares(x, columnSums, rowSums), "sums of the wrong lengths");
+        }
     }
 }

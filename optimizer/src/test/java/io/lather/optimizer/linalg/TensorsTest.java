@@ -1,8 +1,10 @@
 package io.lather.optimizer.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -110,7 +112,13 @@ class TensorsTest {
 
     @Test
     void reconstructMatchesIndexLoopsWithNonNegativeAndWithNegativeValues() {
-        INDArray q = random(40, 40);
+        // row-major Q, and Q as the transposed view of a row-major array (how LapackEigensolver returns eigenvectors)
+        for (INDArray q : new INDArray[] {random(40, 40), random(40, 40).transpose()}) {
+            reconstructMatchesIndexLoops(q);
+        }
+    }
+
+    private void reconstructMatchesIndexLoops(INDArray q) {
         // non-negative values take the syrk form Q·diag(√v)·(Q·diag(√v))ᵀ (one zero included), a negative one the GEMM
         for (double sign : new double[] {1.0, -1.0}) {
             INDArray v = random(40).addi(1.0);
@@ -146,5 +154,42 @@ class TensorsTest {
                 assertEquals(y, b.getDouble(i), 0.0);
             }
         }
+    }
+
+    /**
+     * allFinite is exact both ways: float32 entries near the largest float (whose float64 squares still add up finitely),
+     * float64 entries whose squares overflow (the fused sum is then not finite and the entries are looked at one by one),
+     * and a NaN or an infinity anywhere, also in a view and in an array too small to be split.
+     */
+    @Test
+    void allFiniteIsExactForLargeEntriesAndFindsEveryNonFiniteOne() {
+        INDArray huge32 = Nd4j.valueArrayOf(new long[] {300, 301}, 3.0e38f, DataType.FLOAT);
+        assertTrue(Tensors.allFinite(huge32));
+        INDArray huge64 = Nd4j.valueArrayOf(new long[] {300, 301}, 1.0e300, DataType.DOUBLE);
+        assertTrue(Tensors.allFinite(huge64));
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (long[] shape : new long[][] {{300, 301}, {3, 5}}) {
+                for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                    INDArray x = Nd4j.rand(t, shape);
+                    assertTrue(Tensors.allFinite(x));
+                    x.putScalar(x.length() - 1, bad);
+                    assertFalse(Tensors.allFinite(x), t + " " + bad);
+                    assertFalse(Tensors.allFinite(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, shape[0]),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all())), "view, " + t + " " + bad);
+                }
+            }
+        }
+    }
+
+    /** norm2 through the fused reduction against ND4J's, and on a transposed view (which takes ND4J's path). */
+    @Test
+    void norm2MatchesNd4jsOnContiguousArraysAndViews() {
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 300, 301).subi(0.5);
+        double expected = x.norm2Number().doubleValue();
+        assertEquals(expected, Tensors.norm2(x), 1e-12 * expected);
+        assertEquals(expected, Tensors.norm2(x.transpose()), 1e-12 * expected);
+        INDArray f = x.castTo(DataType.FLOAT);
+        // ND4J accumulates a float32 norm in float32: agreement to float32 rounding of the sum
+        assertEquals(f.norm2Number().doubleValue(), Tensors.norm2(f), 1e-5 * expected);
     }
 }
