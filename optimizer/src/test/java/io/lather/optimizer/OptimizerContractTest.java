@@ -57,7 +57,7 @@ class OptimizerContractTest {
         variants.put("rootinv-kl-schedule-free", "optimizer=shampoo;optimizer.preconditioner.kl=true;optimizer.averaging=schedule_free;"
                 + "optimizer.max_preconditioner_dim=8;optimizer.precondition_frequency=2;optimizer.weight_decay_type=independent");
         variants.put("eigendecomposed-qr-l2", "optimizer=shampoo;optimizer.preconditioner=eigendecomposed;optimizer.preconditioner.eigendecomposition=qr;"
-                + "optimizer.weight_decay_type=l2;optimizer.max_preconditioner_dim=8;optimizer.precondition_frequency=2");
+                + "optimizer.weight_decay_type=l2;optimizer.weight_decay=0.01;optimizer.max_preconditioner_dim=8;optimizer.precondition_frequency=2");
         variants.put("soap-ignored-dims", "optimizer=soap;optimizer.preconditioner.ignored_basis_change_dims=2:1;optimizer.max_preconditioner_dim=8;"
                 + "optimizer.precondition_frequency=2;optimizer.lr=0.01");
         variants.forEach((name, kv) -> {
@@ -151,6 +151,12 @@ class OptimizerContractTest {
         assertTrue(assertThrows(StateException.class, () -> opt.importState(OptimizerState.of(end.optimizerType(), missing)))
                 .getMessage().contains("missing [" + dropped + "]"));
         assertEquals(end, opt.exportState(), "a rejected import changes nothing");
+
+        // the caller's gradients are only read (contiguous blocks of them are used in place; L2 decay works on a copy)
+        Map<String, INDArray> gradients = data.gradients(params, 0.3);
+        Map<String, INDArray> gradientsBefore = TestData.copy(gradients);
+        opt.step(gradients);
+        gradientsBefore.forEach((n, v) -> assertEquals(v, gradients.get(n), "gradient " + n + " changed by the step"));
     }
 
     /**

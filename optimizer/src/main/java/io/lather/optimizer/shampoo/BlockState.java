@@ -18,7 +18,10 @@ final class BlockState {
     INDArray diagonal;
     /** Shampoo state (null when the main preconditioner is diagonal). */
     ShampooBlock shampoo;
-    /** This step's (L2-augmented) gradient of the block; a reused work array, not state. */
+    /**
+     * This step's (L2-augmented) gradient of the block when it must be copied (L2 decay, or a block that is not a
+     * contiguous part of the caller's array); a reused work array, not state.
+     */
     private INDArray gradient;
 
     BlockState(ParameterBlocking parameter, BlockSpec spec) {

@@ -309,10 +309,14 @@ public final class ShampooOptimizer implements Optimizer {
         List<BlockStatistics> suppliedStatistics = new ArrayList<>();
         for (Map.Entry<String, INDArray> e : present.entrySet()) {
             INDArray param = parameters.get(e.getKey());
+            boolean l2 = config.weightDecay() != 0.0 && config.weightDecayType() == WeightDecayType.L2;
             for (BlockState s : blocks.get(e.getKey())) {
-                INDArray g = s.gradient(e.getValue().dataType()).assign(s.parameter.view(e.getValue(), s.spec));
+                INDArray view = s.parameter.view(e.getValue(), s.spec);
+                // The step only reads a block's gradient, so a contiguous block of the caller's array is used as it is (a
+                // 4 MiB copy saved per 1024² block); the L2 term is added to a copy, never to the caller's array.
+                INDArray g = !l2 && Tensors.isRowMajorContiguous(view) ? view : s.gradient(e.getValue().dataType()).assign(view);
                 INDArray tmp = buffers.like(SCRATCH, g);
-                if (config.weightDecay() != 0.0 && config.weightDecayType() == WeightDecayType.L2) {
+                if (l2) {
                     g.addi(s.parameter.view(param, s.spec).mul(config.weightDecay(), tmp));
                 }
                 if (s.shampoo != null) {
