@@ -24,7 +24,17 @@ public final class Eigendecompositions {
      */
     public static EigendecompositionResult compute(INDArray a, double epsilon, EigendecompositionConfig config,
             INDArray warmStart, SymmetricEigensolver solver) {
-        INDArray ar = ridge(a, epsilon, config.rankDeficiency());
+        return compute(a, epsilon, config, warmStart, solver, null);
+    }
+
+    /**
+     * {@link #compute(INDArray, double, EigendecompositionConfig, INDArray, SymmetricEigensolver)} with the ridge copy and
+     * the eigensolver's working memory in {@code scratch} (when not null): the result's arrays may then be views of
+     * scratch buffers, valid until the next call with the same scratch.
+     */
+    public static EigendecompositionResult compute(INDArray a, double epsilon, EigendecompositionConfig config,
+            INDArray warmStart, SymmetricEigensolver solver, WorkBuffers scratch) {
+        INDArray ar = ridge(a, epsilon, config.rankDeficiency(), scratch);
         if (config instanceof EigendecompositionConfig.Eigh eigh) {
             if (eigh.tolerance() != 0.0) {
                 requireWarmStart(warmStart, "a non-zero adaptive tolerance");
@@ -33,7 +43,7 @@ public final class Eigendecompositions {
                     return new EigendecompositionResult(Nd4j.diag(b).dup(), warmStart, false, 0);
                 }
             }
-            Eigenpairs e = solver.eigh(ar, eigh.retryWithAlternativeSolver());
+            Eigenpairs e = solver.eigh(ar, eigh.retryWithAlternativeSolver(), scratch);
             return new EigendecompositionResult(e.eigenvalues(), e.eigenvectors(), true, 0);
         }
         EigendecompositionConfig.Qr qr = (EigendecompositionConfig.Qr) config;
@@ -51,10 +61,15 @@ public final class Eigendecompositions {
 
     /** A + εI (a float64 copy) when perturbing before the computation, otherwise A in float64 (A itself if it is). */
     public static INDArray ridge(INDArray a, double epsilon, RankDeficiencyConfig rank) {
+        return ridge(a, epsilon, rank, null);
+    }
+
+    /** {@link #ridge(INDArray, double, RankDeficiencyConfig)} with the copy in {@code scratch}'s "ridge" buffer when given. */
+    public static INDArray ridge(INDArray a, double epsilon, RankDeficiencyConfig rank, WorkBuffers scratch) {
         INDArray ar = a.castTo(DataType.DOUBLE);
         if (epsilon != 0.0 && rank instanceof RankDeficiencyConfig.Perturbation p && p.perturbBeforeComputation()) {
-            ar = ar.dup('c');
             int n = Tensors.squareSize(ar);
+            ar = scratch == null ? ar.dup('c') : scratch.get("ridge", DataType.DOUBLE, n, n).assign(ar);
             for (int i = 0; i < n; i++) {
                 ar.putScalar(i, i, ar.getDouble(i, i) + epsilon);
             }

@@ -22,10 +22,16 @@ public final class LapackEigensolver implements SymmetricEigensolver {
 
     @Override
     public Eigenpairs eigh(INDArray symmetric, boolean retryWithAlternative) {
+        return eigh(symmetric, retryWithAlternative, null);
+    }
+
+    /** dsyevd works on a copy of {@code symmetric} in {@code scratch} (when given); the eigenvectors are a view of it. */
+    @Override
+    public Eigenpairs eigh(INDArray symmetric, boolean retryWithAlternative, WorkBuffers scratch) {
         KernelSelfCheck.ensureVerified();
         int n = Tensors.squareSize(symmetric);
         double[] wd = new double[n];
-        Eigenpairs pairs = FusedElementwise.hostMemory() ? dsyevdInPlace(symmetric, n) : dsyevdThroughHostCopy(symmetric, n);
+        Eigenpairs pairs = FusedElementwise.hostMemory() ? dsyevdInPlace(symmetric, n, scratch) : dsyevdThroughHostCopy(symmetric, n);
         if (pairs != null) {
             return pairs;
         }
@@ -42,14 +48,17 @@ public final class LapackEigensolver implements SymmetricEigensolver {
     }
 
     /**
-     * dsyevd on a fresh float64 copy in ND4J memory, no Java-array round trip (at n = 1024 the copies through double[]
-     * and LAPACKE's row-major transposes cost ~20 ms per call on top of dsyevd's ~140 ms). Host memory only.
+     * dsyevd on a float64 copy in ND4J memory (fresh, or scratch's buffers), no Java-array round trip (at n = 1024 the
+     * copies through double[] and LAPACKE's row-major transposes cost ~20 ms per call on top of dsyevd's ~140 ms). Host
+     * memory only.
      *
      * @return the eigenpairs, or null when dsyevd did not converge
      */
-    static Eigenpairs dsyevdInPlace(INDArray symmetric, int n) {
-        INDArray a = symmetric.castTo(DataType.DOUBLE).dup('c');
-        INDArray w = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n}, 'c');
+    static Eigenpairs dsyevdInPlace(INDArray symmetric, int n, WorkBuffers scratch) {
+        INDArray a = scratch == null ? symmetric.castTo(DataType.DOUBLE).dup('c')
+                : scratch.get("eigh.vectors", DataType.DOUBLE, n, n).assign(symmetric);
+        INDArray w = scratch == null ? Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n}, 'c')
+                : scratch.get("eigh.values", DataType.DOUBLE, n);
         // LAPACK wrote the eigenvectors column-major, i.e. as the rows of a: aᵀ is the eigenvector matrix. Returned as that
         // view rather than a row-major copy (at n = 1024 the transposing copy took 5–7 ms); consumers copy what they keep.
         return Lapack.dsyevdInPlace(a, n, w) == 0 ? new Eigenpairs(w, a.transpose()) : null;

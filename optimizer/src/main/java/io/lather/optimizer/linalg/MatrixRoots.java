@@ -64,8 +64,14 @@ public final class MatrixRoots {
     /** Q·diag(φ(λ))·Qᵀ in float64 (ALGORITHMS.md §6.2). */
     public static INDArray inverseRootFromEigenpairs(INDArray eigenvalues, INDArray eigenvectors, double root, double epsilon,
             RankDeficiencyConfig rank, Precision eigenvaluePrecision) {
+        return inverseRootFromEigenpairs(eigenvalues, eigenvectors, root, epsilon, rank, eigenvaluePrecision, null);
+    }
+
+    /** {@link #inverseRootFromEigenpairs} with the reconstruction in {@code scratch} (see {@link Tensors#reconstruct}). */
+    static INDArray inverseRootFromEigenpairs(INDArray eigenvalues, INDArray eigenvectors, double root, double epsilon,
+            RankDeficiencyConfig rank, Precision eigenvaluePrecision, WorkBuffers scratch) {
         double[] phi = inverseRootScaling(eigenvalues, root, epsilon, rank, eigenvaluePrecision);
-        return Tensors.reconstruct(eigenvectors.castTo(DataType.DOUBLE), Nd4j.createFromArray(phi));
+        return Tensors.reconstruct(eigenvectors.castTo(DataType.DOUBLE), Nd4j.createFromArray(phi), scratch);
     }
 
     /**
@@ -75,13 +81,24 @@ public final class MatrixRoots {
      */
     public static INDArray inverseRoot(INDArray a, double root, RootComputationConfig config, double epsilon,
             SymmetricEigensolver solver) {
+        return inverseRoot(a, root, config, epsilon, solver, null);
+    }
+
+    /**
+     * {@link #inverseRoot(INDArray, double, RootComputationConfig, double, SymmetricEigensolver)} with the eigen method's
+     * working memory in {@code scratch} when given: its result may then be a scratch buffer, valid until the next call with
+     * that scratch.
+     */
+    public static INDArray inverseRoot(INDArray a, double root, RootComputationConfig config, double epsilon,
+            SymmetricEigensolver solver, WorkBuffers scratch) {
         if (!(root > 0)) {
             throw new MatrixFunctionFailure("inverse root needs a positive root, got " + root);
         }
         if (config instanceof RootComputationConfig.Eigen e) {
             EigendecompositionResult r = Eigendecompositions.compute(a, epsilon,
-                    new EigendecompositionConfig.Eigh(e.rankDeficiency(), 0.0, e.retryWithAlternativeSolver()), null, solver);
-            return inverseRootFromEigenpairs(r.eigenvalues(), r.eigenvectors(), root, epsilon, e.rankDeficiency(), Precision.FLOAT64);
+                    new EigendecompositionConfig.Eigh(e.rankDeficiency(), 0.0, e.retryWithAlternativeSolver()), null, solver, scratch);
+            return inverseRootFromEigenpairs(r.eigenvalues(), r.eigenvectors(), root, epsilon, e.rankDeficiency(), Precision.FLOAT64,
+                    scratch);
         }
         if (config instanceof RootComputationConfig.CoupledNewton cn) {
             return coupledNewton(a, root, epsilon, cn.maxIterations(), cn.tolerance());

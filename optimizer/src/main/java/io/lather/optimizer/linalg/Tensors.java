@@ -228,15 +228,26 @@ public final class Tensors {
      * roots of Shampoo's factors always qualify); otherwise a GEMM of Q·diag(v) with Qᵀ.
      */
     public static INDArray reconstruct(INDArray q, INDArray v) {
+        return reconstruct(q, v, null);
+    }
+
+    /**
+     * {@link #reconstruct(INDArray, INDArray)} with its intermediate and (on the {@code syrk} path) its result in
+     * {@code scratch}'s "reconstruct.*" buffers when given: the result is then valid until the next call with that scratch.
+     */
+    public static INDArray reconstruct(INDArray q, INDArray v, WorkBuffers scratch) {
         INDArray values = v.castTo(q.dataType());
         if (values.minNumber().doubleValue() >= 0.0) {
-            INDArray out = Nd4j.createUninitialized(q.dataType(), new long[] {q.size(0), q.size(0)}, 'c');
+            long[] square = {q.size(0), q.size(0)};
+            INDArray out = scratch == null ? Nd4j.createUninitialized(q.dataType(), square, 'c')
+                    : scratch.get("reconstruct.out", q.dataType(), square);
             INDArray roots = Transforms.sqrt(values, true);
             // Q·diag(√φ) scales Q's columns. When Qᵀ is the row-major array (LAPACK's column-major output), scale its rows
             // instead and form Xᵀ's Gram matrix: no transposing copy.
             boolean columnMajor = !isRowMajorContiguous(q) && isRowMajorContiguous(q.transpose());
             INDArray source = columnMajor ? q.transpose() : q;
-            INDArray x = Nd4j.createUninitialized(q.dataType(), source.shape(), 'c');
+            INDArray x = scratch == null ? Nd4j.createUninitialized(q.dataType(), source.shape(), 'c')
+                    : scratch.get("reconstruct.x", q.dataType(), source.shape());
             if (FusedElementwise.scaleAlong(x, source, roots, columnMajor) && SymmetricRankK.gram(x, columnMajor, out)) {
                 return out;
             }

@@ -1,5 +1,6 @@
 package io.lather.optimizer.shampoo;
 
+import io.lather.optimizer.linalg.WorkBuffers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,12 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>Results do not depend on scheduling: each job runs with one BLAS thread on its own factor, and outcomes are counted
  * and checked afterwards in block and factor order, exactly as a sequential run would.
  *
+ * <p>Every thread that runs jobs has its own {@link WorkBuffers} ({@link #scratch()}) for the float64 copies, the
+ * eigensolver's matrix and the reconstruction: a few d×d float64 arrays per distinct factor size and thread, kept for the
+ * JVM's life. Why: a fresh off-heap array costs its page faults, and on some machines far more than the work done in it;
+ * on the 2-core benchmark VM a fresh 1024² float64 array took 22–37 ms against 0.2–0.3 ms for copying into a reused one,
+ * and the amortized root-inverse step allocated eleven of them (docs/BENCHMARKS.md §1).
+ *
  * <p>The BLAS thread count is process-wide: while a batch runs, any other BLAS user in the JVM also gets one thread. In a
  * Lather training run nothing else computes then (Spark tasks in a local-mode driver JVM run between optimizer steps).
  */
@@ -35,7 +42,14 @@ final class AmortizedComputations {
         return t;
     });
 
+    private static final ThreadLocal<WorkBuffers> SCRATCH = ThreadLocal.withInitial(WorkBuffers::new);
+
     private AmortizedComputations() {}
+
+    /** The calling thread's buffers for amortized jobs; a job owns them while it runs (one job per thread at a time). */
+    static WorkBuffers scratch() {
+        return SCRATCH.get();
+    }
 
     /** Computes and then checks (failure policy, counters) the amortized work of {@code blocks} for this step. */
     static void run(List<ShampooBlock> blocks, StepContext ctx) {

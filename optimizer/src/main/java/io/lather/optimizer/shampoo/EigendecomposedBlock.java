@@ -6,6 +6,7 @@ import io.lather.optimizer.linalg.EigendecompositionResult;
 import io.lather.optimizer.linalg.Eigendecompositions;
 import io.lather.optimizer.linalg.MatrixRoots;
 import io.lather.optimizer.linalg.Tensors;
+import io.lather.optimizer.linalg.WorkBuffers;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,12 +42,13 @@ final class EigendecomposedBlock extends ShampooBlock {
     }
 
     @Override
-    boolean computeFactor(int j, INDArray a, StepContext ctx) {
+    boolean computeFactor(int j, INDArray a, StepContext ctx, WorkBuffers scratch) {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
-                warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
+                warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver(), scratch);
         requireFinite(r.eigenvalues(), j, ctx, "eigenvalues");
+        // the result may live in scratch buffers: keep copies
         INDArray q = requireFinite(Tensors.rowMajorCopy(r.eigenvectors(), eigenvectors[j].dataType()), j, ctx, "eigenvectors");
-        eigenvalues[j] = r.eigenvalues().castTo(eigenvalues[j].dataType());
+        eigenvalues[j] = Tensors.rowMajorCopy(r.eigenvalues(), eigenvalues[j].dataType());
         eigenvectors[j] = q;
         perMode[j] = null;
         return r.recomputed();

@@ -130,9 +130,10 @@ final class PerFactorBlock extends ShampooBlock {
     }
 
     @Override
-    boolean computeFactor(int j, INDArray a, StepContext ctx) {
+    boolean computeFactor(int j, INDArray a, StepContext ctx, WorkBuffers scratch) {
         EigendecompositionResult r = Eigendecompositions.compute(a, ctx.epsilon(), config.eigendecomposition(),
-                warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver());
+                warmStart(config.eigendecomposition(), eigenvectors[j]), ctx.solver(), scratch);
+        // the result may live in scratch buffers: keep a copy
         eigenvectors[j] = requireFinite(Tensors.rowMajorCopy(r.eigenvectors(), eigenvectors[j].dataType()), j, ctx, "eigenvectors");
         if (r.recomputed()) {
             basisChangedThisStep = true;

@@ -3,6 +3,7 @@ package io.lather.optimizer.shampoo;
 import io.lather.optimizer.blocking.BlockId;
 import io.lather.optimizer.config.RootInvShampooConfig;
 import io.lather.optimizer.linalg.MatrixRoots;
+import io.lather.optimizer.linalg.WorkBuffers;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,9 +29,10 @@ final class RootInvBlock extends ShampooBlock {
     }
 
     @Override
-    boolean computeFactor(int j, INDArray a, StepContext ctx) {
-        INDArray x = MatrixRoots.inverseRoot(a, roots[j], config.rootComputation(), ctx.epsilon(), ctx.solver());
-        inverseRoots[j] = requireFinite(x, j, ctx, "inverse root").castTo(inverseRoots[j].dataType());
+    boolean computeFactor(int j, INDArray a, StepContext ctx, WorkBuffers scratch) {
+        INDArray x = MatrixRoots.inverseRoot(a, roots[j], config.rootComputation(), ctx.epsilon(), ctx.solver(), scratch);
+        // x may be a scratch buffer: copy it into the block's own array (converting to its precision), allocating nothing
+        inverseRoots[j].assign(requireFinite(x, j, ctx, "inverse root"));
         return true;
     }
 

@@ -6,6 +6,7 @@ import io.lather.optimizer.config.FactorStatisticsConfig;
 import io.lather.optimizer.linalg.FusedElementwise;
 import io.lather.optimizer.linalg.MatrixFunctionFailure;
 import io.lather.optimizer.linalg.Tensors;
+import io.lather.optimizer.linalg.WorkBuffers;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -110,12 +111,12 @@ abstract class ShampooBlock {
 
     /**
      * Factor j's bias-corrected (possibly trace-scaled) float64 copy, after the hard check of ALGORITHMS.md §5.3.5 (a
-     * non-finite factor is an error). A fresh array that the job owns.
+     * non-finite factor is an error). Written into {@code scratch}'s "amortized.factor" buffer, which the job owns while it
+     * runs.
      */
-    private INDArray preparedFactor(int j, StepContext ctx) {
-        INDArray a = factors[j].castTo(DataType.DOUBLE);
-        // divide a float64 copy in place; a float64 factor comes back from castTo as itself and must not change
-        a = a == factors[j] ? a.div(ctx.biasCorrection()) : a.divi(ctx.biasCorrection());
+    private INDArray preparedFactor(int j, StepContext ctx, WorkBuffers scratch) {
+        long d = dim(j);
+        INDArray a = scratch.get("amortized.factor", DataType.DOUBLE, d, d).assign(factors[j]).divi(ctx.biasCorrection());
         if (statistics.useTraceScaling()) {
             double trace = Nd4j.diag(a).sumNumber().doubleValue();
             a.muli(Math.pow(Math.max(trace, ctx.epsilon()), -statistics.traceScalingExponent()));
@@ -135,7 +136,9 @@ abstract class ShampooBlock {
     static FactorOutcome run(FactorJob job, StepContext ctx) {
         try {
             ShampooBlock b = job.block();
-            return new FactorOutcome(b.computeFactor(job.factor(), b.preparedFactor(job.factor(), ctx), ctx), null, null);
+            WorkBuffers scratch = AmortizedComputations.scratch();
+            INDArray a = b.preparedFactor(job.factor(), ctx, scratch);
+            return new FactorOutcome(b.computeFactor(job.factor(), a, ctx, scratch), null, null);
         } catch (MatrixFunctionFailure e) {
             return new FactorOutcome(false, e, null);
         } catch (RuntimeException e) {
@@ -236,11 +239,13 @@ abstract class ShampooBlock {
      * The variant's amortized computation for factor j. May run on a worker thread concurrently with other factors'
      * computations: it must only touch factor j's own state (and not the step's work buffers or counters).
      *
-     * @param a bias-corrected (and possibly trace-scaled) factor in float64
+     * @param a bias-corrected (and possibly trace-scaled) factor in float64, in {@code scratch}
+     * @param scratch the running thread's buffers for the amortized work ({@link AmortizedComputations#scratch()}): what the
+     *     linear algebra returns from them must be copied into the block's state, not kept
      * @return true if the matrix function was recomputed, false if the adaptive criterion kept the previous one
      * @throws MatrixFunctionFailure to report a tolerated failure
      */
-    abstract boolean computeFactor(int j, INDArray a, StepContext ctx);
+    abstract boolean computeFactor(int j, INDArray a, StepContext ctx, WorkBuffers scratch);
 
     /**
      * The Shampoo direction for the filtered gradient H, as an array of H's type that is either new or the work array

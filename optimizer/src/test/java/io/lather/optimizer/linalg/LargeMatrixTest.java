@@ -1,5 +1,7 @@
 package io.lather.optimizer.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lather.optimizer.config.EigendecompositionConfig;
@@ -40,7 +42,7 @@ class LargeMatrixTest {
     void theHostCopyPathGivesTheInPlacePathsEigenpairs() {
         int n = 300;
         INDArray a = spd(n, 11);
-        Eigenpairs inPlace = LapackEigensolver.dsyevdInPlace(a, n);
+        Eigenpairs inPlace = LapackEigensolver.dsyevdInPlace(a, n, null);
         Eigenpairs copied = LapackEigensolver.dsyevdThroughHostCopy(a, n);
         double scale = maxAbs(inPlace.eigenvalues());
         assertTrue(maxAbs(inPlace.eigenvalues().sub(copied.eigenvalues())) <= 1e-12 * scale);
@@ -50,6 +52,28 @@ class LargeMatrixTest {
             double sign = Math.signum(u.mul(v).sumNumber().doubleValue());
             assertTrue(maxAbs(u.sub(v.mul(sign))) <= 1e-9, "eigenvector " + j);
         }
+    }
+
+    /**
+     * With a scratch, dsyevd runs on the same copy of the same matrix, only in reused memory: the eigenpairs must be
+     * bitwise those of the fresh-array path, the input must stay unchanged, and a second call must reuse the buffers.
+     */
+    @org.junit.jupiter.api.Test
+    void theScratchPathGivesTheFreshPathsEigenpairsBitwiseAndReusesItsBuffers() {
+        int n = 300;
+        INDArray a = spd(n, 12);
+        INDArray before = a.dup();
+        WorkBuffers scratch = new WorkBuffers();
+        Eigenpairs fresh = LapackEigensolver.INSTANCE.eigh(a, false);
+        Eigenpairs reused = LapackEigensolver.INSTANCE.eigh(a, false, scratch);
+        // assertArrayEquals on double[] without a delta compares exactly (INDArray.equals would allow 1e-5)
+        assertArrayEquals(Tensors.toRowMajor(fresh.eigenvalues()), Tensors.toRowMajor(reused.eigenvalues()));
+        assertArrayEquals(Tensors.toRowMajor(fresh.eigenvectors()), Tensors.toRowMajor(reused.eigenvectors()));
+        assertArrayEquals(Tensors.toRowMajor(before), Tensors.toRowMajor(a));
+        long held = scratch.bytes();
+        assertEquals((long) n * n * 8 + n * 8, held);
+        LapackEigensolver.INSTANCE.eigh(spd(n, 13), false, scratch);
+        assertEquals(held, scratch.bytes());
     }
 
     @ParameterizedTest
