@@ -33,6 +33,14 @@ for (name, params), (score, err) in sorted(ms.items()):
     if name.startswith("EigensolverBenchmark"):
         print(f"| {name} | {dict(params)} | {score:.1f} ± {err:.1f} |")
 
+fresh = ms.get(("AllocationBenchmark.copyIntoFreshArray", ()))
+reused = ms.get(("AllocationBenchmark.copyIntoReusedArray", ()))
+if fresh and reused:
+    print("\n## Allocation (1024² float64 copy)\n\n| into | ms/op |\n|---|---|")
+    print(f"| a fresh array (`dup`) | {fresh[0]:.2f} ± {fresh[1]:.2f} |")
+    print(f"| a reused array (`assign`) | {reused[0]:.2f} ± {reused[1]:.2f} |")
+    print(f"\nA fresh array costs {fresh[0] / reused[0]:.0f}× the copy into a reused one.")
+
 flops = {}
 for m in re.finditer(r"LATHER-GEMM preset=(\S+) n=(\d+) steps=\d+ gemm_gflop_per_step_f32=([\d.]+) gemm_gflop_per_step_f64=([\d.]+)"
                      r"(?: eigendecompositions_per_step=([\d.]+))?", log):

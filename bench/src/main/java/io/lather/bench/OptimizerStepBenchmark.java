@@ -66,11 +66,11 @@ public class OptimizerStepBenchmark {
         OptimizerConfig config = OptimizerConfigParser.parse(Map.of("optimizer", preset, "optimizer.lr", "1e-4"));
         SplittableRandom rnd = new SplittableRandom(42);
         Map<String, INDArray> params = new LinkedHashMap<>();
-        params.put("W", random(rnd, 0.1));
+        params.put("W", random(rnd, n, 0.1));
         optimizer = Optimizers.create(config, params);
         // a cycle of generic gradients keeps the factors full rank and the eigenproblems well separated
         for (int i = 0; i < 7; i++) {
-            gradients.add(Map.of("W", random(rnd, 1.0)));
+            gradients.add(Map.of("W", random(rnd, n, 1.0)));
         }
         for (int t = 0; t < 12; t++) {
             singleStep();
@@ -80,7 +80,8 @@ public class OptimizerStepBenchmark {
         factorComputationsAtStart = optimizer.statistics().factorComputations();
     }
 
-    private INDArray random(SplittableRandom rnd, double scale) {
+    /** An n×n float32 array of uniform entries in [−scale, scale) (also {@link StepSplit}'s problem). */
+    static INDArray random(SplittableRandom rnd, int n, double scale) {
         float[] v = new float[n * n];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (scale * (rnd.nextDouble() * 2 - 1));
