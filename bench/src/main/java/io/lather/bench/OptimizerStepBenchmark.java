@@ -63,15 +63,7 @@ public class OptimizerStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        OptimizerConfig config = OptimizerConfigParser.parse(Map.of("optimizer", preset, "optimizer.lr", "1e-4"));
-        SplittableRandom rnd = new SplittableRandom(42);
-        Map<String, INDArray> params = new LinkedHashMap<>();
-        params.put("W", random(rnd, n, 0.1));
-        optimizer = Optimizers.create(config, params);
-        // a cycle of generic gradients keeps the factors full rank and the eigenproblems well separated
-        for (int i = 0; i < 7; i++) {
-            gradients.add(Map.of("W", random(rnd, n, 1.0)));
-        }
+        optimizer = createProblem(preset, n, gradients);
         for (int t = 0; t < 12; t++) {
             singleStep();
         }
@@ -80,8 +72,25 @@ public class OptimizerStepBenchmark {
         factorComputationsAtStart = optimizer.statistics().factorComputations();
     }
 
-    /** An n×n float32 array of uniform entries in [−scale, scale) (also {@link StepSplit}'s problem). */
-    static INDArray random(SplittableRandom rnd, int n, double scale) {
+    /**
+     * The benchmarked problem (also {@link StepSplit}'s): the preset's optimizer over one n×n float32 parameter, and seven
+     * gradients added to {@code gradients} to be fed in turn.
+     */
+    static Optimizer createProblem(String preset, int n, List<Map<String, INDArray>> gradients) {
+        OptimizerConfig config = OptimizerConfigParser.parse(Map.of("optimizer", preset, "optimizer.lr", "1e-4"));
+        SplittableRandom rnd = new SplittableRandom(42);
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        params.put("W", random(rnd, n, 0.1));
+        Optimizer optimizer = Optimizers.create(config, params);
+        // a cycle of generic gradients keeps the factors full rank and the eigenproblems well separated
+        for (int i = 0; i < 7; i++) {
+            gradients.add(Map.of("W", random(rnd, n, 1.0)));
+        }
+        return optimizer;
+    }
+
+    /** An n×n float32 array of uniform entries in [−scale, scale). */
+    private static INDArray random(SplittableRandom rnd, int n, double scale) {
         float[] v = new float[n * n];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (scale * (rnd.nextDouble() * 2 - 1));

@@ -1,15 +1,11 @@
 package io.lather.bench;
 
 import io.lather.optimizer.Optimizer;
-import io.lather.optimizer.Optimizers;
-import io.lather.optimizer.config.OptimizerConfigParser;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -37,14 +33,8 @@ public final class StepSplit {
         }
         int n = Integer.parseInt(args[0]);
         for (String preset : Arrays.copyOfRange(args, 1, args.length)) {
-            SplittableRandom rnd = new SplittableRandom(42);
-            Map<String, INDArray> params = new LinkedHashMap<>();
-            params.put("W", OptimizerStepBenchmark.random(rnd, n, 0.1));
-            Optimizer optimizer = Optimizers.create(OptimizerConfigParser.parse(Map.of("optimizer", preset, "optimizer.lr", "1e-4")), params);
             List<Map<String, INDArray>> gradients = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                gradients.add(Map.of("W", OptimizerStepBenchmark.random(rnd, n, 1.0)));
-            }
+            Optimizer optimizer = OptimizerStepBenchmark.createProblem(preset, n, gradients);
             for (int t = 0; t < WARMUP_STEPS; t++) {
                 optimizer.step(gradients.get(t % gradients.size()));
             }

@@ -69,7 +69,7 @@ public final class Eigendecompositions {
         INDArray ar = a.castTo(DataType.DOUBLE);
         if (epsilon != 0.0 && rank instanceof RankDeficiencyConfig.Perturbation p && p.perturbBeforeComputation()) {
             int n = Tensors.squareSize(ar);
-            ar = scratch == null ? ar.dup('c') : scratch.get("ridge", DataType.DOUBLE, n, n).assign(ar);
+            ar = WorkBuffers.getOrFresh(scratch, "ridge", DataType.DOUBLE, n, n).assign(ar);
             for (int i = 0; i < n; i++) {
                 ar.putScalar(i, i, ar.getDouble(i, i) + epsilon);
             }

@@ -55,10 +55,8 @@ public final class LapackEigensolver implements SymmetricEigensolver {
      * @return the eigenpairs, or null when dsyevd did not converge
      */
     static Eigenpairs dsyevdInPlace(INDArray symmetric, int n, WorkBuffers scratch) {
-        INDArray a = scratch == null ? symmetric.castTo(DataType.DOUBLE).dup('c')
-                : scratch.get("eigh.vectors", DataType.DOUBLE, n, n).assign(symmetric);
-        INDArray w = scratch == null ? Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n}, 'c')
-                : scratch.get("eigh.values", DataType.DOUBLE, n);
+        INDArray a = WorkBuffers.getOrFresh(scratch, "eigh.vectors", DataType.DOUBLE, n, n).assign(symmetric);
+        INDArray w = WorkBuffers.getOrFresh(scratch, "eigh.values", DataType.DOUBLE, n);
         // LAPACK wrote the eigenvectors column-major, i.e. as the rows of a: aᵀ is the eigenvector matrix. Returned as that
         // view rather than a row-major copy (at n = 1024 the transposing copy took 5–7 ms); consumers copy what they keep.
         return Lapack.dsyevdInPlace(a, n, w) == 0 ? new Eigenpairs(w, a.transpose()) : null;

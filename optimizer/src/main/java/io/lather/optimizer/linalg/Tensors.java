@@ -239,15 +239,13 @@ public final class Tensors {
         INDArray values = v.castTo(q.dataType());
         if (values.minNumber().doubleValue() >= 0.0) {
             long[] square = {q.size(0), q.size(0)};
-            INDArray out = scratch == null ? Nd4j.createUninitialized(q.dataType(), square, 'c')
-                    : scratch.get("reconstruct.out", q.dataType(), square);
+            INDArray out = WorkBuffers.getOrFresh(scratch, "reconstruct.out", q.dataType(), square);
             INDArray roots = Transforms.sqrt(values, true);
             // Q·diag(√φ) scales Q's columns. When Qᵀ is the row-major array (LAPACK's column-major output), scale its rows
             // instead and form Xᵀ's Gram matrix: no transposing copy.
             boolean columnMajor = !isRowMajorContiguous(q) && isRowMajorContiguous(q.transpose());
             INDArray source = columnMajor ? q.transpose() : q;
-            INDArray x = scratch == null ? Nd4j.createUninitialized(q.dataType(), source.shape(), 'c')
-                    : scratch.get("reconstruct.x", q.dataType(), source.shape());
+            INDArray x = WorkBuffers.getOrFresh(scratch, "reconstruct.x", q.dataType(), source.shape());
             if (FusedElementwise.scaleAlong(x, source, roots, columnMajor) && SymmetricRankK.gram(x, columnMajor, out)) {
                 return out;
             }

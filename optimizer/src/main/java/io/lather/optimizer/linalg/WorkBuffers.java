@@ -30,6 +30,14 @@ public final class WorkBuffers {
                 k -> Nd4j.createUninitialized(type, shape.clone(), 'c'));
     }
 
+    /**
+     * {@code buffers}' array for {@code purpose}, or a fresh one when {@code buffers} is null: for the linear algebra that
+     * callers may hand a scratch (the amortized jobs) or not.
+     */
+    public static INDArray getOrFresh(WorkBuffers buffers, String purpose, DataType type, long... shape) {
+        return buffers == null ? Nd4j.createUninitialized(type, shape.clone(), 'c') : buffers.get(purpose, type, shape);
+    }
+
     /** A buffer shaped and typed like {@code like}. */
     public INDArray like(String purpose, INDArray like) {
         return get(purpose, like.dataType(), like.shape());

@@ -27,8 +27,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>Every thread that runs jobs has its own {@link WorkBuffers} ({@link #scratch()}) for the float64 copies, the
  * eigensolver's matrix and the reconstruction: a few d×d float64 arrays per distinct factor size and thread, kept for the
  * JVM's life. Why: a fresh off-heap array costs its page faults, and on some machines far more than the work done in it;
- * on the 2-core benchmark VM a fresh 1024² float64 array took 22–37 ms against 0.2–0.3 ms for copying into a reused one,
- * and the amortized root-inverse step allocated eleven of them (docs/BENCHMARKS.md §1).
+ * on the 2-core benchmark VM a 1024² float64 copy into a fresh array took 45 ± 26 ms against 0.18 ms into a reused one
+ * ({@code AllocationBenchmark}), and the amortized root-inverse step allocated ten such arrays and two float32 ones
+ * (docs/BENCHMARKS.md §1).
  *
  * <p>The BLAS thread count is process-wide: while a batch runs, any other BLAS user in the JVM also gets one thread. In a
  * Lather training run nothing else computes then (Spark tasks in a local-mode driver JVM run between optimizer steps).
